@@ -1,0 +1,79 @@
+// The reason engine's public vocabulary (see docs/pod-reasons.md §3–§6). These strings become
+// metric label values, API filters and CLI output: change them only on purpose, with a CHANGELOG note.
+
+export const CATEGORIES = [
+  'eviction',
+  'preemption',
+  'node',
+  'admission',
+  'container',
+  'scheduling',
+  'deletion',
+  'lifecycle',
+  'healthy',
+  'other',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const SOURCES = [
+  'status.reason',
+  'condition:DisruptionTarget',
+  'condition:PodScheduled',
+  'condition:Ready',
+  'initContainer.waiting',
+  'initContainer.terminated',
+  'initContainer.lastTerminated',
+  'container.waiting',
+  'container.terminated',
+  'container.lastTerminated',
+  'deletion',
+  'node',
+  'event',
+  'phase',
+] as const;
+export type Source = (typeof SOURCES)[number];
+
+export const INITIATORS = [
+  'kubelet',
+  'scheduler',
+  'taint-manager',
+  'pod-gc',
+  'node-lifecycle',
+  'karpenter',
+  'cluster-autoscaler',
+  'descheduler',
+  'vpa',
+  'drain',
+  'container',
+  'user',
+  'unknown',
+] as const;
+export type Initiator = (typeof INITIATORS)[number];
+
+/** One place where the engine found a reason. */
+export interface Signal {
+  reason: string;
+  source: Source;
+  message: string;
+  container?: string;
+}
+
+/** The engine's answer for one pod (contract §3). Field names are public. */
+export interface PodAnswer {
+  namespace: string;
+  name: string;
+  uid: string;
+  node: string;
+  phase: string;
+  reason: string;
+  category: Category;
+  source: Source;
+  initiator: Initiator;
+  detail: string;
+  message: string;
+  abnormal: boolean;
+  /** RFC 3339, or null when Kubernetes records no start time for the reason. */
+  since: string | null;
+  kubectlStatus: string;
+  signals: Signal[];
+}
