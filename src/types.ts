@@ -1,34 +1,59 @@
 import { DataSourceJsonData } from '@grafana/data';
 import { DataQuery } from '@grafana/schema';
 
-export interface MyQuery extends DataQuery {
-  queryText?: string;
-  constant: number;
+/** What a query asks the proxy for; each has its own editor. */
+export type QueryType = 'pods' | 'counts' | 'transitions' | 'timeseries';
+
+/** How "Reason counts" and "Time series" group pods or transitions. */
+export type GroupBy = 'reason' | 'category' | 'namespace' | 'initiator';
+
+/**
+ * A panel query. Every string field, and every entry of a list field, may hold template
+ * variables ($namespace, multi-value too); they are interpolated before the proxy is called.
+ */
+export interface PodReasonsQuery extends DataQuery {
+  queryType?: QueryType;
+  namespaces?: string[];
+  reasons?: string[];
+  categories?: string[];
+  initiators?: string[];
+  nodes?: string[];
+  pods?: string[];
+  labelSelector?: string;
+  /** Only pods whose primary reason is abnormal (Pods, Reason counts). */
+  abnormalOnly?: boolean;
+  /** Include tombstones of deleted pods (Pods, Reason counts). */
+  includeDeleted?: boolean;
+  /** Reason counts and Time series. */
+  groupBy?: GroupBy;
+  /** Pods and Transitions: at most this many rows. */
+  limit?: number;
+  /** Pods and Transitions: keep the panel updated over a WebSocket. */
+  live?: boolean;
 }
 
-export const DEFAULT_QUERY: Partial<MyQuery> = {
-  constant: 6.5,
+export const DEFAULT_QUERY: Partial<PodReasonsQuery> = {
+  queryType: 'pods',
+  abnormalOnly: true,
+  groupBy: 'reason',
 };
 
-export interface DataPoint {
-  Time: number;
-  Value: number;
+/** A template variable query: which values to list. */
+export interface PodReasonsVariableQuery {
+  kind: 'namespaces' | 'nodes' | 'reasons' | 'initiators' | 'pods';
+  /** For kind "pods": only pods in these namespaces (may hold variables). */
+  namespace?: string;
 }
 
-export interface DataSourceResponse {
-  datapoints: DataPoint[];
+/** Data source settings visible to every viewer: never secrets. */
+export interface PodReasonsOptions extends DataSourceJsonData {
+  /** The proxy's base URL, e.g. http://podreasons-proxy:8080; Grafana's server calls it. */
+  proxyUrl?: string;
+  /** Skip TLS verification of an https proxy URL (tests and self-signed setups only). */
+  tlsSkipVerify?: boolean;
 }
 
-/**
- * These are options configured for each DataSource instance
- */
-export interface MyDataSourceOptions extends DataSourceJsonData {
-  path?: string;
-}
-
-/**
- * Value that is used in the backend, but never sent over HTTP to the frontend
- */
-export interface MySecureJsonData {
-  apiKey?: string;
+/** Write-only settings: Grafana keeps them server-side and adds them in the route. */
+export interface PodReasonsSecureOptions {
+  token?: string;
 }
