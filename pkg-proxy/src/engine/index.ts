@@ -1,0 +1,6 @@
+// The reason engine: pure functions from Kubernetes objects to one answer per pod
+// (docs/pod-reasons.md §3–§7). No I/O.
+export { explainPod } from './explain.ts';
+export { kubectlStatus } from './kubectl-status.ts';
+export { toEventInput, toNodeInput, toPodInput } from './normalize.ts';
+export * from './types.ts';
