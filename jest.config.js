@@ -2,7 +2,15 @@
 // generally used by snapshots, but can affect specific tests
 process.env.TZ = 'UTC';
 
+const base = require('./.config/jest.config');
+const [swcTransform] = Object.values(base.transform);
+
 module.exports = {
-  // Jest configuration provided by Grafana scaffolding
-  ...require('./.config/jest.config'),
+  ...base,
+  // @grafana/ui 13 pulls in .mjs files (d3-*) and many ESM-only packages; transforming all of
+  // node_modules is slower than an allow-list but does not break on every dependency update.
+  transform: {
+    '^.+\\.([tj]sx?|mjs)$': swcTransform,
+  },
+  transformIgnorePatterns: [],
 };

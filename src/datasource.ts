@@ -1,93 +1,140 @@
-import { getBackendSrv, isFetchError } from '@grafana/runtime';
 import {
   CoreApp,
+  DataFrame,
   DataQueryRequest,
   DataQueryResponse,
   DataSourceApi,
   DataSourceInstanceSettings,
-  createDataFrame,
-  FieldType,
+  LoadingState,
+  ScopedVars,
+  TestDataSourceResponse,
 } from '@grafana/data';
+import { catchError, map, merge, Observable, of } from 'rxjs';
 
-import { MyQuery, MyDataSourceOptions, DEFAULT_QUERY, DataSourceResponse } from './types';
-import { lastValueFrom } from 'rxjs';
+import { annotationSupport } from './annotations';
+import { Api } from './api';
+import { countsFrame, podsFrame, seriesFrame, transitionsFrame } from './frames';
+import { describeStatus } from './health';
+import { interpolateQuery } from './interpolate';
+import { filterParams, setRange } from './params';
+import { canStream, describeQuery, queryProblem } from './query';
+import { livePods, liveTransitions } from './stream';
+import { DEFAULT_QUERY, PodReasonsOptions, PodReasonsQuery } from './types';
+import { PodReasonsVariableSupport } from './variables';
 
-export class DataSource extends DataSourceApi<MyQuery, MyDataSourceOptions> {
-  baseUrl: string;
+/** The proxy refuses a /series request of more buckets than this (docs/http-api.md). */
+const MAX_POINTS = 11000;
 
-  constructor(instanceSettings: DataSourceInstanceSettings<MyDataSourceOptions>) {
+/** Transitions happen at second granularity at best; smaller steps only make empty buckets. */
+const MIN_STEP_MS = 1000;
+
+export class DataSource extends DataSourceApi<PodReasonsQuery, PodReasonsOptions> {
+  readonly api: Api;
+  private readonly proxyUrl?: string;
+
+  constructor(instanceSettings: DataSourceInstanceSettings<PodReasonsOptions>) {
     super(instanceSettings);
-    this.baseUrl = instanceSettings.url!;
+    this.api = new Api(instanceSettings);
+    this.proxyUrl = instanceSettings.jsonData.proxyUrl;
+    this.annotations = annotationSupport;
+    this.variables = new PodReasonsVariableSupport(this);
   }
 
-  getDefaultQuery(_: CoreApp): Partial<MyQuery> {
+  getDefaultQuery(_app: CoreApp): Partial<PodReasonsQuery> {
     return DEFAULT_QUERY;
   }
 
-  filterQuery(query: MyQuery): boolean {
-    // if no query has been provided, prevent the query from being executed
-    return !!query.queryText;
+  filterQuery(query: PodReasonsQuery): boolean {
+    return !query.hide && queryProblem(query) === undefined;
   }
 
-  async query(options: DataQueryRequest<MyQuery>): Promise<DataQueryResponse> {
-    const { range } = options;
-    const from = range!.from.valueOf();
-    const to = range!.to.valueOf();
+  getQueryDisplayText(query: PodReasonsQuery): string {
+    return describeQuery(query);
+  }
 
-    // Return a constant for each query.
-    const data = options.targets.map((target) => {
-      return createDataFrame({
-        refId: target.refId,
-        fields: [
-          { name: 'Time', values: [from, to], type: FieldType.time },
-          { name: 'Value', values: [target.constant, target.constant], type: FieldType.number },
-        ],
+  interpolateVariablesInQueries(queries: PodReasonsQuery[], scopedVars: ScopedVars): PodReasonsQuery[] {
+    return queries.map((query) => ({ ...interpolateQuery(query, scopedVars), datasource: this.getRef() }));
+  }
+
+  query(request: DataQueryRequest<PodReasonsQuery>): Observable<DataQueryResponse> {
+    const responses = request.targets
+      .filter((query) => !query.hide)
+      .map((query) => {
+        const problem = queryProblem(query);
+        const answer = problem
+          ? of(failed(query.refId, problem))
+          : this.run(interpolateQuery(query, request.scopedVars), request);
+        // One failing query must not hide the others' data.
+        return answer.pipe(catchError((error: Error) => of(failed(query.refId, error.message))));
       });
-    });
-
-    return { data };
+    return responses.length ? merge(...responses) : of({ data: [] });
   }
 
-  async request(url: string, params?: string) {
-    const response = getBackendSrv().fetch<DataSourceResponse>({
-      url: `${this.baseUrl}${url}${params?.length ? `?${params}` : ''}`,
+  private run(query: PodReasonsQuery, request: DataQueryRequest<PodReasonsQuery>): Observable<DataQueryResponse> {
+    const { refId } = query;
+    const queryType = query.queryType ?? 'pods';
+    const params = filterParams(query);
+    const done = (frame: DataFrame): DataQueryResponse => ({
+      key: refId,
+      state: LoadingState.Done,
+      data: [frame],
     });
-    return lastValueFrom(response);
-  }
 
-  /**
-   * Checks whether we can connect to the API.
-   */
-  async testDatasource() {
-    const defaultErrorMessage = 'Cannot connect to API';
-
-    try {
-      const response = await this.request('/health');
-      if (response.status === 200) {
-        return {
-          status: 'success',
-          message: 'Success',
-        };
-      } else {
-        return {
-          status: 'error',
-          message: response.statusText ? response.statusText : defaultErrorMessage,
-        };
-      }
-    } catch (err) {
-      let message = '';
-      if (typeof err === 'string') {
-        message = err;
-      } else if (isFetchError(err)) {
-        message = 'Fetch error: ' + (err.statusText ? err.statusText : defaultErrorMessage);
-        if (err.data && err.data.error && err.data.error.code) {
-          message += ': ' + err.data.error.code + '. ' + err.data.error.message;
+    if (query.live && canStream(queryType)) {
+      const url = this.api.streamUrl(new URLSearchParams([['kind', queryType], ...params]));
+      return queryType === 'pods'
+        ? livePods(url, query)
+        : liveTransitions(url, query, this.transitions(query, request).pipe(map((response) => response.items)));
+    }
+    switch (queryType) {
+      case 'pods':
+        if (query.limit) {
+          params.set('limit', String(query.limit));
         }
+        return this.api.pods(params).pipe(map(({ items, total }) => done(podsFrame(refId, items, total))));
+      case 'counts':
+        return this.api
+          .summary(params)
+          .pipe(map((summary) => done(countsFrame(refId, summary, query.groupBy ?? 'reason'))));
+      case 'transitions':
+        return this.transitions(query, request).pipe(map(({ items }) => done(transitionsFrame(refId, items))));
+      case 'timeseries': {
+        setRange(params, request.range);
+        params.set('step', String(stepMs(request)));
+        params.set('groupBy', query.groupBy ?? 'reason');
+        return this.api
+          .series(params)
+          .pipe(map((series) => done(seriesFrame(refId, series, query.groupBy ?? 'reason'))));
       }
-      return {
-        status: 'error',
-        message,
-      };
     }
   }
+
+  private transitions(query: PodReasonsQuery, request: DataQueryRequest<PodReasonsQuery>) {
+    const params = setRange(filterParams(query), request.range);
+    if (query.limit) {
+      params.set('limit', String(query.limit));
+    }
+    return this.api.transitions(params);
+  }
+
+  async testDatasource(): Promise<TestDataSourceResponse> {
+    if (!this.proxyUrl) {
+      return { status: 'error', message: 'Enter the URL of the Pod Reasons proxy, then save and test again.' };
+    }
+    try {
+      return describeStatus(await this.api.status());
+    } catch (error) {
+      return { status: 'error', message: (error as Error).message };
+    }
+  }
+}
+
+/** The panel's interval, widened so the range never needs more buckets than the proxy allows. */
+export function stepMs(request: Pick<DataQueryRequest, 'intervalMs' | 'range'>): number {
+  const span = request.range.to.valueOf() - request.range.from.valueOf();
+  return Math.max(request.intervalMs || 0, Math.ceil(span / MAX_POINTS), MIN_STEP_MS);
+}
+
+function failed(refId: string, message: string): DataQueryResponse {
+  return { key: refId, state: LoadingState.Error, data: [], errors: [{ refId, message }] };
 }

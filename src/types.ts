@@ -38,18 +38,26 @@ export const DEFAULT_QUERY: Partial<PodReasonsQuery> = {
   groupBy: 'reason',
 };
 
+/** What a template variable lists; each kind is a `/api/v1/values/{kind}` endpoint of the proxy. */
+export type VariableKind = 'namespaces' | 'nodes' | 'reasons' | 'initiators' | 'pods';
+
 /** A template variable query: which values to list. */
-export interface PodReasonsVariableQuery {
-  kind: 'namespaces' | 'nodes' | 'reasons' | 'initiators' | 'pods';
+export interface PodReasonsVariableQuery extends DataQuery {
+  kind: VariableKind;
   /** For kind "pods": only pods in these namespaces (may hold variables). */
   namespace?: string;
 }
+
+export const DEFAULT_VARIABLE_QUERY: PodReasonsVariableQuery = { refId: 'variable', kind: 'namespaces' };
 
 /** Data source settings visible to every viewer: never secrets. */
 export interface PodReasonsOptions extends DataSourceJsonData {
   /** The proxy's base URL, e.g. http://podreasons-proxy:8080; Grafana's server calls it. */
   proxyUrl?: string;
-  /** Skip TLS verification of an https proxy URL (tests and self-signed setups only). */
+  /**
+   * Skip TLS verification of an https proxy URL (tests and self-signed setups only). Grafana's data
+   * proxy reads this jsonData key itself, for route requests too; the plugin never uses it.
+   */
   tlsSkipVerify?: boolean;
 }
 

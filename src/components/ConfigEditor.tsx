@@ -1,71 +1,108 @@
 import React, { ChangeEvent } from 'react';
-import { InlineField, Input, SecretInput } from '@grafana/ui';
 import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
-import { MyDataSourceOptions, MySecureJsonData } from '../types';
+import { Field, Input, SecretInput, Stack, Switch, Text, TextLink } from '@grafana/ui';
 
-interface Props extends DataSourcePluginOptionsEditorProps<MyDataSourceOptions, MySecureJsonData> {}
+import { PodReasonsOptions, PodReasonsSecureOptions } from '../types';
 
-export function ConfigEditor(props: Props) {
-  const { onOptionsChange, options } = props;
+type Props = DataSourcePluginOptionsEditorProps<PodReasonsOptions, PodReasonsSecureOptions>;
+
+/** Why Grafana's server could not use this proxy URL, or undefined when it can. */
+export function proxyUrlProblem(value: string | undefined): string | undefined {
+  if (!value) {
+    return 'Enter the URL Grafana uses to reach the proxy.';
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'Enter a full URL, such as http://podreasons-proxy:8080.';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return 'The URL must start with http:// or https://.';
+  }
+  if (url.search || url.hash) {
+    return 'Leave out the ?query and #fragment: the plugin adds its own paths.';
+  }
+  return undefined;
+}
+
+export function ConfigEditor({ options, onOptionsChange }: Props) {
   const { jsonData, secureJsonFields, secureJsonData } = options;
-
-  const onPathChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onOptionsChange({
-      ...options,
-      jsonData: {
-        ...jsonData,
-        path: event.target.value,
-      },
-    });
-  };
-
-  // Secure field (only sent to the backend)
-  const onAPIKeyChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onOptionsChange({
-      ...options,
-      secureJsonData: {
-        apiKey: event.target.value,
-      },
-    });
-  };
-
-  const onResetAPIKey = () => {
-    onOptionsChange({
-      ...options,
-      secureJsonFields: {
-        ...options.secureJsonFields,
-        apiKey: false,
-      },
-      secureJsonData: {
-        ...options.secureJsonData,
-        apiKey: '',
-      },
-    });
-  };
+  const setJsonData = (patch: Partial<PodReasonsOptions>) =>
+    onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
+  // An empty field is only flagged by Save & test; a wrong one at once.
+  const urlProblem = jsonData.proxyUrl ? proxyUrlProblem(jsonData.proxyUrl) : undefined;
 
   return (
-    <>
-      <InlineField label="Path" labelWidth={14} interactive tooltip={'Json field returned to frontend'}>
+    <Stack direction="column" gap={2}>
+      <Stack direction="column" gap={0.5}>
+        <Text element="h3">Connection</Text>
+        <Text color="secondary">
+          Grafana&apos;s server calls the Pod Reasons proxy; browsers never see the token. Run the proxy where it can
+          reach both Grafana and the Kubernetes API:
+        </Text>
+        <Text color="secondary" element="p">
+          On your machine, with your kubeconfig: <code>npx podreasons serve</code> (port 8080). &nbsp;Next to Grafana:
+          the proxy service of the project&apos;s <code>docker compose</code> file. &nbsp;In the cluster: the proxy
+          Deployment with a service account allowed to get, list and watch pods, then use its Service URL, e.g.{' '}
+          <code>http://podreasons-proxy.monitoring.svc:8080</code>.{' '}
+          <TextLink href="https://kubernetes.io/docs/reference/access-authn-authz/rbac/" external>
+            About RBAC
+          </TextLink>
+        </Text>
+      </Stack>
+
+      <Field
+        label="Proxy URL"
+        description="Seen from Grafana's server, not from your browser."
+        required
+        invalid={Boolean(urlProblem)}
+        error={urlProblem}
+      >
         <Input
-          id="config-editor-path"
-          onChange={onPathChange}
-          value={jsonData.path}
-          placeholder="Enter the path, e.g. /api/v1"
-          width={40}
+          id="podreasons-proxy-url"
+          width={60}
+          value={jsonData.proxyUrl ?? ''}
+          placeholder="http://podreasons-proxy:8080"
+          onChange={(event: ChangeEvent<HTMLInputElement>) =>
+            setJsonData({ proxyUrl: event.currentTarget.value.trim() })
+          }
         />
-      </InlineField>
-      <InlineField label="API Key" labelWidth={14} interactive tooltip={'Secure json field (backend only)'}>
+      </Field>
+
+      <Field
+        label="Token"
+        description="The bearer token the proxy was started with (--token-file or PODREASONS_TOKEN). Leave empty if it has none."
+      >
         <SecretInput
-          required
-          id="config-editor-api-key"
-          isConfigured={secureJsonFields.apiKey}
-          value={secureJsonData?.apiKey}
-          placeholder="Enter your API key"
-          width={40}
-          onReset={onResetAPIKey}
-          onChange={onAPIKeyChange}
+          id="podreasons-token"
+          width={60}
+          isConfigured={Boolean(secureJsonFields?.token)}
+          value={secureJsonData?.token ?? ''}
+          placeholder="Token"
+          onChange={(event: ChangeEvent<HTMLInputElement>) =>
+            onOptionsChange({ ...options, secureJsonData: { ...secureJsonData, token: event.currentTarget.value } })
+          }
+          onReset={() =>
+            onOptionsChange({
+              ...options,
+              secureJsonFields: { ...secureJsonFields, token: false },
+              secureJsonData: { ...secureJsonData, token: '' },
+            })
+          }
         />
-      </InlineField>
-    </>
+      </Field>
+
+      <Field
+        label="Skip TLS certificate verification"
+        description="Only for an https proxy with a self-signed certificate, in tests. Anyone between Grafana and the proxy could read the token."
+      >
+        <Switch
+          id="podreasons-tls-skip-verify"
+          value={Boolean(jsonData.tlsSkipVerify)}
+          onChange={(event) => setJsonData({ tlsSkipVerify: event.currentTarget.checked })}
+        />
+      </Field>
+    </Stack>
   );
 }

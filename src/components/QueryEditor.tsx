@@ -1,45 +1,47 @@
-import React, { ChangeEvent } from 'react';
-import { InlineField, Input, Stack } from '@grafana/ui';
+import React from 'react';
 import { QueryEditorProps } from '@grafana/data';
-import { DataSource } from '../datasource';
-import { MyDataSourceOptions, MyQuery } from '../types';
+import { Alert, InlineField, RadioButtonGroup, Stack } from '@grafana/ui';
 
-type Props = QueryEditorProps<DataSource, MyQuery, MyDataSourceOptions>;
+import type { DataSource } from '../datasource';
+import { QUERY_TYPES, queryProblem } from '../query';
+import { PodReasonsOptions, PodReasonsQuery, QueryType } from '../types';
+import { CountsEditor } from './CountsEditor';
+import { FilterProps, LABEL_WIDTH } from './filters';
+import { PodsEditor } from './PodsEditor';
+import { TimeSeriesEditor } from './TimeSeriesEditor';
+import { TransitionsEditor } from './TransitionsEditor';
 
-export function QueryEditor({ query, onChange, onRunQuery }: Props) {
-  const onQueryTextChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onChange({ ...query, queryText: event.target.value });
-  };
+type Props = QueryEditorProps<DataSource, PodReasonsQuery, PodReasonsOptions>;
 
-  const onConstantChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onChange({ ...query, constant: parseFloat(event.target.value) });
-    // executes the query
+const EDITORS: Record<QueryType, (props: FilterProps) => React.JSX.Element> = {
+  pods: PodsEditor,
+  counts: CountsEditor,
+  transitions: TransitionsEditor,
+  timeseries: TimeSeriesEditor,
+};
+
+export function QueryEditor({ query, datasource, onChange, onRunQuery }: Props) {
+  const queryType = query.queryType ?? 'pods';
+  const Editor = EDITORS[queryType];
+  const problem = queryProblem(query);
+  // Every control commits a finished choice, so each change runs the query.
+  const change = (patch: Partial<PodReasonsQuery>) => {
+    onChange({ ...query, ...patch });
     onRunQuery();
   };
 
-  const { queryText, constant } = query;
-
   return (
-    <Stack gap={0}>
-      <InlineField label="Constant">
-        <Input
-          id="query-editor-constant"
-          onChange={onConstantChange}
-          value={constant}
-          width={8}
-          type="number"
-          step="0.1"
+    <Stack direction="column" gap={1}>
+      <InlineField label="Query type" labelWidth={LABEL_WIDTH}>
+        <RadioButtonGroup
+          aria-label="Query type"
+          options={QUERY_TYPES}
+          value={queryType}
+          onChange={(value) => change({ queryType: value })}
         />
       </InlineField>
-      <InlineField label="Query Text" labelWidth={16} tooltip="Not used yet">
-        <Input
-          id="query-editor-query-text"
-          onChange={onQueryTextChange}
-          value={queryText || ''}
-          required
-          placeholder="Enter a query"
-        />
-      </InlineField>
+      {Editor && <Editor query={query} datasource={datasource} onChange={change} />}
+      {problem && <Alert severity="error" title={problem} />}
     </Stack>
   );
 }

@@ -1,0 +1,46 @@
+import React from 'react';
+import { InlineFieldRow, Text } from '@grafana/ui';
+
+import {
+  AbnormalOnlyFilter,
+  CategoriesFilter,
+  FilterProps,
+  GroupByFilter,
+  IncludeDeletedFilter,
+  InitiatorsFilter,
+  LabelSelectorFilter,
+  NamespacesFilter,
+  NodesFilter,
+  ReasonsFilter,
+} from './filters';
+
+/** Reason counts: how many current pods per reason, category, namespace or initiator. */
+export function CountsEditor(props: FilterProps) {
+  return (
+    <>
+      <InlineFieldRow>
+        <GroupByFilter {...props} />
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <NamespacesFilter {...props} />
+        <ReasonsFilter {...props} />
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <CategoriesFilter {...props} />
+        <InitiatorsFilter {...props} />
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <NodesFilter {...props} />
+        <LabelSelectorFilter {...props} />
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <AbnormalOnlyFilter {...props} />
+        <IncludeDeletedFilter {...props} />
+      </InlineFieldRow>
+      <Text variant="bodySmall" color="secondary">
+        One row per group with its pod count: suits bar charts, bar gauges, and pie charts or stats set to show all
+        values.
+      </Text>
+    </>
+  );
+}
