@@ -88,6 +88,11 @@ func runUp(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := os.WriteFile(filepath.Join(h.dir, "up.pid"), []byte(fmt.Sprint(os.Getpid())), 0o600); err != nil {
+		return err
+	}
+	generation := 1
+	h.writeGeneration(generation)
 	fmt.Printf("READY kubeconfig=%s\n", kubeconfig)
 
 	for {
@@ -101,11 +106,19 @@ func runUp(args []string) error {
 			if err := h.startAPIServer(); err != nil {
 				return err
 			}
+			generation++
+			h.writeGeneration(generation)
 			fmt.Printf("READY kubeconfig=%s\n", kubeconfig)
 		case err := <-h.apiExited:
 			return fmt.Errorf("kube-apiserver exited unexpectedly (%v); see %s", err, filepath.Join(h.dir, "apiserver.log"))
 		}
 	}
+}
+
+// writeGeneration counts API server starts, so that a client that sent SIGHUP can tell
+// when the restarted server is ready.
+func (h *harness) writeGeneration(n int) {
+	_ = os.WriteFile(filepath.Join(h.dir, "generation"), []byte(fmt.Sprint(n)), 0o600)
 }
 
 func (h *harness) apiURL() string { return fmt.Sprintf("https://127.0.0.1:%d", h.apiPort) }
@@ -217,10 +230,11 @@ func (h *harness) stopAPIServer() {
 	if h.apiserver == nil {
 		return
 	}
+	// kube-apiserver drains open watches for a long time on SIGTERM; a test restart need not wait.
 	_ = h.apiserver.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-h.apiExited:
-	case <-time.After(30 * time.Second):
+	case <-time.After(3 * time.Second):
 		_ = h.apiserver.Process.Kill()
 		<-h.apiExited
 	}

@@ -66,7 +66,11 @@ export class Cluster {
         spec: { taints: spec.taints, unschedulable: spec.unschedulable },
       },
     });
-    return this.setNodeReady(name, spec.ready ?? 'True', node);
+    const ready = await this.setNodeReady(name, spec.ready ?? 'True', node);
+    // The TaintNodesByCondition admission plugin adds node.kubernetes.io/not-ready at creation; the
+    // node lifecycle controller (not running here) replaces it once the kubelet reports Ready.
+    if ((spec.ready ?? 'True') !== 'True') return ready;
+    return this.core.patchNode({ name, body: { spec: { taints: spec.taints ?? null } } }, this.mergePatch);
   }
 
   /** Writes the Ready condition as the kubelet (True/False) or the node lifecycle controller (Unknown) does. */

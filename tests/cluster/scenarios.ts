@@ -333,7 +333,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'init-progress',
     description: 'the first of two init containers has completed',
-    expect: { reason: 'PodInitializing', category: 'healthy', abnormal: false },
+    expect: { reason: 'Pending', category: 'healthy', abnormal: false },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain, { initContainers: ['fetch', 'migrate'] });
       await c.setPodStatus(ns, pod, podStatus({
