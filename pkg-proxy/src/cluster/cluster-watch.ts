@@ -1,0 +1,122 @@
+// Keeps the store in step with the cluster: pods always, nodes and pod events when RBAC allows
+// them (attribution falls back to `unknown` without them).
+import { CoreV1Api, VersionApi, type KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { PodStore } from '../store/store.ts';
+import { discoverPermissions, type Permissions } from './permissions.ts';
+import { ResourceWatcher, type ListPage, type RestartCause, type WatchState } from './watcher.ts';
+
+export interface ClusterWatchOptions {
+  kubeConfig: KubeConfig;
+  store: PodStore;
+  log: Logger;
+  /** Namespaces to watch; null: as wide as RBAC allows. */
+  namespaces: string[] | null;
+  watchTimeoutSeconds?: number;
+  pollIntervalMs?: number;
+  onWatchEvent?(resource: string, type: string): void;
+  onRestart?(resource: string, cause: RestartCause): void;
+}
+
+type Resource = 'pods' | 'nodes' | 'events';
+
+interface ListResult {
+  items: unknown[];
+  metadata?: { resourceVersion?: string; _continue?: string };
+}
+
+const page = (r: ListResult): ListPage => ({
+  items: r.items,
+  resourceVersion: r.metadata?.resourceVersion ?? '',
+  continueToken: r.metadata?._continue,
+});
+
+export class ClusterWatch {
+  permissions: Permissions | undefined;
+  serverVersion = '';
+  readonly watchers: ResourceWatcher[] = [];
+  private readonly opts: ClusterWatchOptions;
+  private readonly core: CoreV1Api;
+
+  constructor(opts: ClusterWatchOptions) {
+    this.opts = opts;
+    this.core = opts.kubeConfig.makeApiClient(CoreV1Api);
+  }
+
+  get server(): string {
+    return this.opts.kubeConfig.getCurrentCluster()?.server ?? '';
+  }
+
+  /** Asks what it may read, starts the watchers and resolves after the first sync of each. */
+  async start(): Promise<void> {
+    const { kubeConfig, log } = this.opts;
+    const version = await kubeConfig.makeApiClient(VersionApi).getCode();
+    this.serverVersion = version.gitVersion;
+    const p = (this.permissions = await discoverPermissions(kubeConfig, this.opts.namespaces));
+    if (p.pods === 'forbidden') {
+      throw new Error(`this identity may not list pods in ${p.namespaces === null ? 'the cluster' : 'any namespace asked for'}`);
+    }
+    log.info({ server: this.server, version: this.serverVersion, scope: p.namespaces ?? 'cluster', pods: p.pods, nodes: p.nodes, events: p.events }, 'permissions');
+    if (p.deniedNamespaces.length) log.warn({ namespaces: p.deniedNamespaces }, 'pods forbidden in these namespaces: not watched');
+
+    const scopes: (string | null)[] = p.namespaces ?? [null];
+    for (const ns of scopes) this.add('pods', ns, p.pods);
+    if (p.nodes !== 'forbidden') this.add('nodes', null, p.nodes);
+    else log.warn('nodes are forbidden: node health and node-based attribution are unavailable');
+    if (p.events !== 'forbidden') for (const ns of scopes) this.add('events', ns, p.events);
+    else log.warn('events are forbidden: event-based attribution is unavailable');
+    await Promise.all(this.watchers.map((w) => w.start()));
+  }
+
+  stop(): void {
+    for (const w of this.watchers) w.stop();
+  }
+
+  /** True once every watcher has listed at least once. */
+  get synced(): boolean {
+    return this.watchers.length > 0 && this.watchers.every((w) => w.lastSync > 0);
+  }
+
+  private add(resource: Resource, namespace: string | null, access: 'watch' | 'list'): void {
+    const { store, log } = this.opts;
+    const fieldSelector = resource === 'events' ? 'involvedObject.kind=Pod' : undefined;
+    const base = namespace === null ? '/api/v1' : `/api/v1/namespaces/${namespace}`;
+    const handlers: Record<Resource, { replace(items: unknown[]): void; event(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: unknown): void }> = {
+      pods: { replace: (items) => store.replacePods(items as never[], namespace), event: (t, o) => store.applyPod(t, o as never) },
+      nodes: { replace: (items) => store.replaceNodes(items as never[]), event: (t, o) => store.applyNode(t, o as never) },
+      events: { replace: (items) => store.replaceEvents(items as never[]), event: (t, o) => store.applyEvent(t, o as never) },
+    };
+    const watcher = new ResourceWatcher({
+      resource,
+      namespace,
+      kubeConfig: this.opts.kubeConfig,
+      log,
+      path: resource === 'nodes' ? '/api/v1/nodes' : `${base}/${resource}`,
+      fieldSelector,
+      canWatch: access === 'watch',
+      watchTimeoutSeconds: this.opts.watchTimeoutSeconds,
+      pollIntervalMs: this.opts.pollIntervalMs,
+      list: (limit, token) => this.list(resource, namespace, limit, token, fieldSelector),
+      onReplace: handlers[resource].replace,
+      onEvent: (type, obj) => {
+        this.opts.onWatchEvent?.(resource, type);
+        handlers[resource].event(type, obj);
+      },
+      onRestart: (cause) => this.opts.onRestart?.(resource, cause),
+      onStateChange: (state: WatchState) => {
+        log.info({ resource, scope: namespace ?? 'cluster', state }, 'watch state');
+        if (resource === 'nodes' && state === 'forbidden') store.dropNodes();
+      },
+    });
+    this.watchers.push(watcher);
+  }
+
+  private async list(resource: Resource, namespace: string | null, limit: number, token: string | undefined, fieldSelector?: string): Promise<ListPage> {
+    const q = { limit, _continue: token, fieldSelector };
+    if (resource === 'nodes') return page(await this.core.listNode(q));
+    if (resource === 'pods') {
+      return page(namespace === null ? await this.core.listPodForAllNamespaces(q) : await this.core.listNamespacedPod({ namespace, ...q }));
+    }
+    return page(namespace === null ? await this.core.listEventForAllNamespaces(q) : await this.core.listNamespacedEvent({ namespace, ...q }));
+  }
+}

@@ -1,0 +1,66 @@
+// What may the proxy read? Asked of the API server with SelfSubjectAccessReviews (allowed for every
+// authenticated user), so that the proxy picks its scope instead of failing on 403s.
+import { AuthorizationV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+
+/** `watch`: list and watch; `list`: list only (polled); `forbidden`: neither. */
+export type Access = 'watch' | 'list' | 'forbidden';
+
+export interface Permissions {
+  /** null: cluster scope; otherwise the namespaces whose pods the proxy may read. */
+  namespaces: string[] | null;
+  pods: Access;
+  nodes: Access;
+  events: Access;
+  /** Namespaces asked for (or found) whose pods are forbidden. */
+  deniedNamespaces: string[];
+}
+
+export async function canI(kc: KubeConfig, verb: string, resource: string, namespace = ''): Promise<boolean> {
+  const api = kc.makeApiClient(AuthorizationV1Api);
+  const review = await api.createSelfSubjectAccessReview({
+    body: { spec: { resourceAttributes: { verb, resource, namespace: namespace || undefined } } },
+  });
+  return review.status?.allowed === true;
+}
+
+async function access(kc: KubeConfig, resource: string, namespace = ''): Promise<Access> {
+  const [list, watch] = await Promise.all([canI(kc, 'list', resource, namespace), canI(kc, 'watch', resource, namespace)]);
+  return list && watch ? 'watch' : list ? 'list' : 'forbidden';
+}
+
+/** The weakest access across namespaces decides how a resource is read everywhere. */
+function weakest(values: Access[]): Access {
+  if (values.length === 0 || values.includes('forbidden')) return 'forbidden';
+  return values.includes('list') ? 'list' : 'watch';
+}
+
+/**
+ * Cluster scope when pods may be read cluster-wide and no namespaces were asked for; otherwise the
+ * asked namespaces, or those found by listing namespaces, that allow reading pods.
+ */
+export async function discoverPermissions(kc: KubeConfig, askedNamespaces: string[] | null): Promise<Permissions> {
+  if (!askedNamespaces) {
+    const pods = await access(kc, 'pods');
+    if (pods !== 'forbidden') {
+      const [nodes, events] = await Promise.all([access(kc, 'nodes'), access(kc, 'events')]);
+      return { namespaces: null, pods, nodes, events, deniedNamespaces: [] };
+    }
+  }
+  let candidates = askedNamespaces;
+  if (!candidates) {
+    if (!(await canI(kc, 'list', 'namespaces'))) {
+      throw new Error('this identity may not list pods cluster-wide nor list namespaces: pass --namespaces with the namespaces it may read');
+    }
+    const list = await kc.makeApiClient(CoreV1Api).listNamespace();
+    candidates = list.items.map((n) => n.metadata!.name!);
+  }
+  const perNamespace = await Promise.all(candidates.map(async (ns) => ({ ns, pods: await access(kc, 'pods', ns), events: await access(kc, 'events', ns) })));
+  const allowed = perNamespace.filter((p) => p.pods !== 'forbidden');
+  return {
+    namespaces: allowed.map((p) => p.ns),
+    pods: weakest(allowed.map((p) => p.pods)),
+    nodes: await access(kc, 'nodes'),
+    events: weakest(allowed.map((p) => p.events)),
+    deniedNamespaces: perNamespace.filter((p) => p.pods === 'forbidden').map((p) => p.ns),
+  };
+}

@@ -1,0 +1,221 @@
+// List + watch of one resource in one scope, made robust where @kubernetes/client-node's own
+// informer is not: paged lists, bookmarks, a server-side timeout, resume from the last
+// resourceVersion, relist on 410 Gone, backoff with jitter, slow retries on 403, detection of a
+// silent watch, and a stop() that is final.
+import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+
+export type WatchState = 'starting' | 'synced' | 'retrying' | 'forbidden' | 'stopped';
+
+/** How a watch stream ended or failed; the label values of podreasons_watch_restarts_total. */
+export type RestartCause = 'gone' | 'timeout' | 'silent' | 'forbidden' | 'error' | 'poll';
+
+export interface ListPage {
+  items: unknown[];
+  resourceVersion: string;
+  continueToken?: string;
+}
+
+export interface WatcherOptions {
+  resource: 'pods' | 'nodes' | 'events';
+  /** null for cluster scope. */
+  namespace: string | null;
+  kubeConfig: KubeConfig;
+  log: Logger;
+  /** One page of a list; `continueToken` undefined for the first page. */
+  list(limit: number, continueToken: string | undefined): Promise<ListPage>;
+  /** Watch path, e.g. /api/v1/pods or /api/v1/namespaces/a/events. */
+  path: string;
+  fieldSelector?: string;
+  /** false: list only (RBAC allows no watch), relisting every pollIntervalMs. */
+  canWatch: boolean;
+  pageSize?: number;
+  /** Server-side watch timeout; jittered ±20% so many watchers do not reconnect together. */
+  watchTimeoutSeconds?: number;
+  /** A watch with no event or bookmark for this long is treated as dead. */
+  silenceMs?: number;
+  pollIntervalMs?: number;
+  onReplace(items: unknown[]): void;
+  onEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: unknown): void;
+  onRestart?(cause: RestartCause): void;
+  onStateChange?(state: WatchState): void;
+}
+
+class GoneError extends Error {}
+
+/** A Watch whose inactivity limit fits bookmarks (about one a minute) instead of client-node's 30 s. */
+class PatientWatch extends Watch {
+  constructor(kc: KubeConfig, silenceMs: number) {
+    super(kc);
+    (this as unknown as { requestTimeoutMs: number }).requestTimeoutMs = silenceMs;
+  }
+}
+
+const statusCode = (err: unknown): number | undefined =>
+  (err as { statusCode?: number; code?: number }).statusCode ?? (err as { code?: number }).code;
+
+export class ResourceWatcher {
+  state: WatchState = 'starting';
+  /** Epoch ms of the last list or watch event (bookmarks included). */
+  lastActivity = 0;
+  lastSync = 0;
+  lastError = '';
+  private resourceVersion: string | undefined;
+  private abort: AbortController | undefined;
+  private wake: (() => void) | undefined;
+  private readonly opts: Required<Omit<WatcherOptions, 'fieldSelector' | 'onRestart' | 'onStateChange'>> & WatcherOptions;
+  private readonly watch: Watch;
+
+  constructor(opts: WatcherOptions) {
+    this.opts = { pageSize: 500, watchTimeoutSeconds: 300, silenceMs: 90_000, pollIntervalMs: 15_000, ...opts };
+    this.watch = new PatientWatch(opts.kubeConfig, this.opts.silenceMs);
+  }
+
+  get resource(): string {
+    return this.opts.resource;
+  }
+
+  get scope(): string {
+    return this.opts.namespace ?? 'cluster';
+  }
+
+  /** Runs until stop(); resolves the first time the resource is synced (or fails to be). */
+  start(): Promise<void> {
+    return new Promise((firstSync) => {
+      void this.run(firstSync);
+    });
+  }
+
+  private get stopped(): boolean {
+    return this.state === 'stopped';
+  }
+
+  stop(): void {
+    this.setState('stopped');
+    this.abort?.abort();
+    this.wake?.();
+  }
+
+  private setState(state: WatchState): void {
+    if (this.state === 'stopped' || this.state === state) return;
+    this.state = state;
+    this.opts.onStateChange?.(state);
+  }
+
+  private async run(firstSync: () => void): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        if (this.resourceVersion === undefined || !this.opts.canWatch) {
+          await this.relist();
+          this.setState('synced');
+          firstSync();
+        }
+        if (this.opts.canWatch) {
+          await this.watchOnce();
+          this.opts.onRestart?.('timeout');
+        } else {
+          await this.sleep(this.opts.pollIntervalMs);
+          this.opts.onRestart?.('poll');
+        }
+        failures = 0;
+      } catch (err) {
+        if (this.stopped) break;
+        const cause = this.causeOf(err);
+        this.opts.onRestart?.(cause);
+        this.lastError = (err as Error).message ?? String(err);
+        if (cause === 'gone') {
+          this.opts.log.info({ resource: this.opts.resource, scope: this.scope }, 'resourceVersion too old (410 Gone): relisting');
+          this.resourceVersion = undefined;
+          continue;
+        }
+        if (cause === 'silent') {
+          this.opts.log.warn({ resource: this.opts.resource, scope: this.scope }, 'watch silent for too long: reconnecting');
+          continue;
+        }
+        failures++;
+        this.setState(cause === 'forbidden' ? 'forbidden' : 'retrying');
+        firstSync(); // a failed first sync still ends start(): the proxy reports it instead of hanging
+        // 403s wait longer: RBAC changes are slow, and a tight loop would only load the API server.
+        const base = cause === 'forbidden' ? 10_000 : 500;
+        const cap = cause === 'forbidden' ? 300_000 : 30_000;
+        const delay = Math.min(cap, base * 2 ** Math.min(failures - 1, 10)) * (0.8 + Math.random() * 0.4);
+        this.opts.log.warn({ resource: this.opts.resource, scope: this.scope, cause, delayMs: Math.round(delay), err: this.lastError }, 'watch failed: retrying');
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private causeOf(err: unknown): RestartCause {
+    if (err instanceof GoneError || statusCode(err) === 410) return 'gone';
+    if (statusCode(err) === 403) return 'forbidden';
+    if ((err as { name?: string }).name === 'TimeoutError') return 'silent';
+    return 'error';
+  }
+
+  private async relist(): Promise<void> {
+    const items: unknown[] = [];
+    let token: string | undefined;
+    let resourceVersion = '';
+    do {
+      const page = await this.opts.list(this.opts.pageSize, token);
+      items.push(...page.items);
+      resourceVersion = page.resourceVersion;
+      token = page.continueToken || undefined;
+    } while (token && !this.stopped);
+    if (this.stopped) return;
+    this.resourceVersion = resourceVersion;
+    this.opts.onReplace(items);
+    this.lastSync = this.lastActivity = Date.now();
+  }
+
+  private watchOnce(): Promise<void> {
+    const jitter = 0.8 + Math.random() * 0.4;
+    return new Promise((resolve, reject) => {
+      let failed: Error | undefined;
+      const onEvent = (type: string, obj: { metadata?: { resourceVersion?: string }; code?: number; message?: string }) => {
+        this.lastActivity = Date.now();
+        if (type === 'ERROR') {
+          failed = obj.code === 410 ? new GoneError(obj.message ?? 'Gone') : Object.assign(new Error(obj.message ?? 'watch error'), { statusCode: obj.code });
+          this.abort?.abort();
+          return;
+        }
+        if (obj.metadata?.resourceVersion) this.resourceVersion = obj.metadata.resourceVersion;
+        if (type === 'BOOKMARK') return;
+        if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') this.opts.onEvent(type, obj);
+      };
+      const onDone = (err: unknown) => {
+        this.abort = undefined;
+        if (failed) reject(failed);
+        else if (err && !this.stopped) reject(err);
+        else resolve();
+      };
+      this.watch
+        .watch(
+          this.opts.path,
+          {
+            resourceVersion: this.resourceVersion,
+            allowWatchBookmarks: true,
+            timeoutSeconds: Math.max(1, Math.round(this.opts.watchTimeoutSeconds * jitter)),
+            fieldSelector: this.opts.fieldSelector,
+          },
+          onEvent,
+          onDone,
+        )
+        .then((controller) => {
+          this.abort = controller;
+          if (this.stopped) controller.abort();
+        }, reject);
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

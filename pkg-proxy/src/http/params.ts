@@ -1,0 +1,123 @@
+// Query parameters of the HTTP API, validated into typed values; anything wrong is a ParamError
+// that the server turns into 400 {"error", "parameter"}.
+import { CATEGORIES, INITIATORS } from '../engine/types.ts';
+import type { Filter } from '../store/filters.ts';
+import { LabelSelectorError, parseLabelSelector } from '../store/label-selector.ts';
+
+export class ParamError extends Error {
+  readonly parameter: string;
+  constructor(parameter: string, message: string) {
+    super(message);
+    this.parameter = parameter;
+  }
+}
+
+export type Query = Record<string, string | string[] | undefined>;
+
+/** All values of a parameter, repeated or comma-separated, without empties. */
+export function list(q: Query, name: string): string[] {
+  const raw = q[name];
+  const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+function single(q: Query, name: string): string | undefined {
+  const raw = q[name];
+  if (Array.isArray(raw)) {
+    if (raw.length > 1) throw new ParamError(name, `${name} may be given only once`);
+    return raw[0];
+  }
+  return raw;
+}
+
+function set(q: Query, name: string, allowed?: readonly string[]): ReadonlySet<string> | undefined {
+  const values = list(q, name);
+  if (values.length === 0) return undefined;
+  if (allowed) {
+    const bad = values.find((v) => !allowed.includes(v));
+    if (bad !== undefined) throw new ParamError(name, `unknown ${name} "${bad}" (one of: ${allowed.join(', ')})`);
+  }
+  return new Set(values);
+}
+
+export function bool(q: Query, name: string): boolean | undefined {
+  const v = single(q, name);
+  if (v === undefined || v === '') return undefined;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new ParamError(name, `${name} must be true or false, not "${v}"`);
+}
+
+export function int(q: Query, name: string, min: number, max: number, fallback: number): number {
+  const v = single(q, name);
+  if (v === undefined || v === '') return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new ParamError(name, `${name} must be a whole number from ${min} to ${max}, not "${v}"`);
+  }
+  return Number(v);
+}
+
+/** RFC 3339 or epoch milliseconds. */
+export function time(q: Query, name: string, fallback?: number): number {
+  const v = single(q, name);
+  if (v === undefined || v === '') {
+    if (fallback === undefined) throw new ParamError(name, `${name} is required (RFC 3339 or milliseconds since the epoch)`);
+    return fallback;
+  }
+  const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  if (!Number.isFinite(ms)) throw new ParamError(name, `${name} must be RFC 3339 or milliseconds since the epoch, not "${v}"`);
+  return ms;
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "30s", "5m", "1h", "1d", "500ms" or plain milliseconds. */
+export function duration(q: Query, name: string): number {
+  const v = single(q, name);
+  if (v === undefined || v === '') throw new ParamError(name, `${name} is required (e.g. 30s, 5m, 1h)`);
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(v);
+  const ms = m ? Number(m[1]) * UNITS[m[2] ?? 'ms'] : NaN;
+  if (!(ms >= 1)) throw new ParamError(name, `${name} must be a duration like 30s, 5m or 1h, not "${v}"`);
+  return ms;
+}
+
+export function oneOf<T extends string>(q: Query, name: string, allowed: readonly T[], fallback: T): T {
+  const v = single(q, name);
+  if (v === undefined || v === '') return fallback;
+  if (!allowed.includes(v as T)) throw new ParamError(name, `${name} must be one of ${allowed.join(', ')}, not "${v}"`);
+  return v as T;
+}
+
+/** The filters of docs/http-api.md; `podFilters` adds those that only pods have. */
+export function parseFilter(q: Query, podFilters: boolean): Filter {
+  const f: Filter = {
+    namespaces: set(q, 'namespace'),
+    reasons: set(q, 'reason'),
+    categories: set(q, 'category', CATEGORIES),
+    initiators: set(q, 'initiator', INITIATORS),
+    nodes: set(q, 'node'),
+    pods: set(q, 'pod'),
+  };
+  if (!podFilters) return f;
+  f.abnormal = bool(q, 'abnormal');
+  f.includeDeleted = bool(q, 'deleted');
+  const selector = single(q, 'labelSelector');
+  if (selector) {
+    try {
+      f.labels = parseLabelSelector(selector);
+    } catch (err) {
+      if (err instanceof LabelSelectorError) throw new ParamError('labelSelector', err.message);
+      throw err;
+    }
+  }
+  return f;
+}
+
+/** Rejects parameters an endpoint does not know, so that typos do not silently match everything. */
+export function rejectUnknown(q: Query, known: readonly string[]): void {
+  const unknown = Object.keys(q).find((k) => !known.includes(k));
+  if (unknown !== undefined) throw new ParamError(unknown, `unknown parameter "${unknown}"`);
+}
+
+export const FILTER_PARAMS = ['namespace', 'reason', 'category', 'initiator', 'node', 'pod'] as const;
+export const POD_FILTER_PARAMS = [...FILTER_PARAMS, 'abnormal', 'labelSelector', 'deleted'] as const;

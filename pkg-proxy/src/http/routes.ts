@@ -1,0 +1,123 @@
+// The JSON endpoints under /api/v1 (docs/http-api.md): each validates its parameters, then
+// projects the store.
+import type { PodAnswer } from '../engine/types.ts';
+import type { PodStore, PodView, Transition } from '../store/store.ts';
+import {
+  FILTER_PARAMS,
+  POD_FILTER_PARAMS,
+  ParamError,
+  duration,
+  int,
+  list,
+  oneOf,
+  parseFilter,
+  rejectUnknown,
+  time,
+  type Query,
+} from './params.ts';
+
+const HOUR = 3_600_000;
+const MAX_POINTS = 11_000;
+const SORT_FIELDS = ['namespace', 'name', 'reason', 'category', 'initiator', 'node', 'since', 'kubectlStatus'] as const;
+const GROUP_BY = ['reason', 'namespace', 'initiator', 'category'] as const;
+const VALUE_KINDS = { namespaces: 'namespace', nodes: 'node', reasons: 'reason', initiators: 'initiator', pods: 'name' } as const;
+
+export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function podItem(v: PodView): PodAnswer & { deleted: boolean; deletedAt: string | null } {
+  return { ...v.answer, deleted: v.deleted, deletedAt: iso(v.deletedAt) };
+}
+
+export function transitionItem(t: Transition) {
+  return { ...t, time: iso(t.time) };
+}
+
+function compareBy(field: (typeof SORT_FIELDS)[number], descending: boolean) {
+  const dir = descending ? -1 : 1;
+  return (a: PodView, b: PodView) => {
+    const x = a.answer[field] ?? '';
+    const y = b.answer[field] ?? '';
+    return x < y ? -dir : x > y ? dir : 0;
+  };
+}
+
+export function pods(store: PodStore, q: Query) {
+  rejectUnknown(q, [...POD_FILTER_PARAMS, 'limit', 'sort']);
+  const filter = parseFilter(q, true);
+  const limit = int(q, 'limit', 1, 10_000, 1000);
+  const sortParam = typeof q.sort === 'string' ? q.sort : undefined;
+  const descending = sortParam?.startsWith('-') ?? false;
+  const field = sortParam ? oneOf({ sort: sortParam.replace(/^-/, '') }, 'sort', SORT_FIELDS, 'namespace') : undefined;
+  const matched = [...store.matchingPods(filter)];
+  const byNamespaceThenName = (a: PodView, b: PodView) =>
+    a.answer.namespace.localeCompare(b.answer.namespace) || a.answer.name.localeCompare(b.answer.name);
+  const primary = field ? compareBy(field, descending) : undefined;
+  matched.sort(primary ? (a, b) => primary(a, b) || byNamespaceThenName(a, b) : byNamespaceThenName);
+  return { items: matched.slice(0, limit).map(podItem), total: matched.length };
+}
+
+export function transitions(store: PodStore, q: Query, now: number) {
+  rejectUnknown(q, [...FILTER_PARAMS, 'from', 'to', 'limit']);
+  const filter = parseFilter(q, false);
+  const to = time(q, 'to', now);
+  const from = time(q, 'from', to - HOUR);
+  if (from > to) throw new ParamError('from', 'from must not be after to');
+  const limit = int(q, 'limit', 1, 100_000, 1000);
+  return { items: store.transitions(filter, from, to, limit).map(transitionItem) };
+}
+
+function countBy(views: PodView[], key: 'reason' | 'category' | 'namespace' | 'initiator') {
+  const counts = new Map<string, number>();
+  for (const v of views) counts.set(v.answer[key], (counts.get(v.answer[key]) ?? 0) + 1);
+  return [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+}
+
+export function summary(store: PodStore, q: Query) {
+  rejectUnknown(q, POD_FILTER_PARAMS);
+  const views = [...store.matchingPods(parseFilter(q, true))];
+  return {
+    total: views.length,
+    byReason: countBy(views, 'reason'),
+    byCategory: countBy(views, 'category'),
+    byNamespace: countBy(views, 'namespace'),
+    byInitiator: countBy(views, 'initiator'),
+  };
+}
+
+export function series(store: PodStore, q: Query) {
+  rejectUnknown(q, [...FILTER_PARAMS, 'from', 'to', 'step', 'groupBy']);
+  const filter = parseFilter(q, false);
+  const from = time(q, 'from');
+  const to = time(q, 'to');
+  if (from >= to) throw new ParamError('from', 'from must be before to');
+  const step = duration(q, 'step');
+  const points = Math.ceil((to - from) / step);
+  if (points > MAX_POINTS) throw new ParamError('step', `step ${step}ms gives ${points} points; at most ${MAX_POINTS} (use a larger step)`);
+  const groupBy = oneOf(q, 'groupBy', GROUP_BY, 'reason');
+  const start = Math.floor(from / step) * step;
+  const buckets = Math.ceil((to - start) / step);
+  const times = Array.from({ length: buckets }, (_, i) => start + i * step);
+  const groups = new Map<string, number[]>();
+  for (const t of store.transitionsBetween(filter, start, to)) {
+    const group = t[groupBy];
+    let values = groups.get(group);
+    if (!values) groups.set(group, (values = new Array<number>(buckets).fill(0)));
+    values[Math.floor((t.time - start) / step)]++;
+  }
+  return {
+    step,
+    times,
+    series: [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([group, values]) => ({ group, values })),
+  };
+}
+
+export function values(store: PodStore, kind: string, q: Query) {
+  if (!(kind in VALUE_KINDS)) {
+    throw new ParamError('kind', `unknown value kind "${kind}" (one of: ${Object.keys(VALUE_KINDS).join(', ')})`);
+  }
+  rejectUnknown(q, kind === 'pods' ? ['namespace'] : []);
+  const namespaces = list(q, 'namespace');
+  return { values: store.values(VALUE_KINDS[kind as keyof typeof VALUE_KINDS], namespaces.length ? new Set(namespaces) : undefined) };
+}

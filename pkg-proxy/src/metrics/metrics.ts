@@ -1,0 +1,159 @@
+// Prometheus metrics. The podreasons_* names and labels are a contract for dashboards and alert
+// rules (README "Metrics"). Pod gauges are rendered from the store at scrape time, one small
+// collector per family; the transitions counter is fed as transitions happen, so it keeps
+// counting pods that were deleted between scrapes.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PodStore, Transition } from '../store/store.ts';
+
+/** kube-state-metrics' reason values (kube_pod_status_reason), and which answers map to them. */
+function ksmReason(reason: string, category: string): string | undefined {
+  if (category === 'eviction') return 'Evicted';
+  if (reason === 'Shutdown' || reason === 'NodeLost' || reason === 'UnexpectedAdmissionError' || reason === 'NodeAffinity') return reason;
+  return undefined;
+}
+
+export interface WatchHealth {
+  resource: string;
+  scope: string;
+  healthy: boolean;
+  lastSync: number;
+}
+
+export interface MetricsOptions {
+  store: PodStore;
+  ksmCompatible: boolean;
+  watchHealth(): WatchHealth[];
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly watchEvents: Counter<'resource' | 'type'>;
+  readonly watchRestarts: Counter<'resource' | 'cause'>;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  private readonly transitions: Counter<'namespace' | 'reason' | 'category' | 'initiator'>;
+
+  constructor(opts: MetricsOptions) {
+    const { store } = opts;
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+
+    new Gauge({
+      name: 'podreasons_pod_reason',
+      help: 'The primary reason of each currently abnormal pod (1 per pod; healthy pods have no series).',
+      labelNames: ['namespace', 'pod', 'uid', 'node', 'reason', 'category', 'source', 'initiator'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { view } of store.currentPods()) {
+          const a = view.answer;
+          if (!a.abnormal) continue;
+          this.set({ namespace: a.namespace, pod: a.name, uid: a.uid, node: a.node, reason: a.reason, category: a.category, source: a.source, initiator: a.initiator }, 1);
+        }
+      },
+    });
+
+    new Gauge({
+      name: 'podreasons_pods',
+      help: 'Current pods by namespace and primary reason.',
+      labelNames: ['namespace', 'reason', 'category'],
+      registers,
+      collect() {
+        this.reset();
+        const counts = new Map<string, { namespace: string; reason: string; category: string; n: number }>();
+        for (const { view } of store.currentPods()) {
+          const a = view.answer;
+          const key = `${a.namespace}\0${a.reason}`;
+          const c = counts.get(key);
+          if (c) c.n++;
+          else counts.set(key, { namespace: a.namespace, reason: a.reason, category: a.category, n: 1 });
+        }
+        for (const c of counts.values()) this.set({ namespace: c.namespace, reason: c.reason, category: c.category }, c.n);
+      },
+    });
+
+    this.transitions = new Counter({
+      name: 'podreasons_transitions_total',
+      help: 'Pods entering an abnormal primary reason, including pods seen only in their DELETED watch event.',
+      labelNames: ['namespace', 'reason', 'category', 'initiator'],
+      registers,
+    });
+    store.on('transition', (t: Transition) => {
+      this.transitions.inc({ namespace: t.namespace, reason: t.reason, category: t.category, initiator: t.initiator });
+    });
+
+    if (opts.ksmCompatible) {
+      new Gauge({
+        name: 'kube_pod_status_reason',
+        help: "kube-state-metrics compatible: 1 per pod whose reason maps to one of its values (Evicted, NodeAffinity, NodeLost, Shutdown, UnexpectedAdmissionError); sparse.",
+        labelNames: ['namespace', 'pod', 'uid', 'reason'],
+        registers,
+        collect() {
+          this.reset();
+          for (const { view } of store.currentPods()) {
+            const a = view.answer;
+            const reason = ksmReason(a.reason, a.category);
+            if (reason) this.set({ namespace: a.namespace, pod: a.name, uid: a.uid, reason }, 1);
+          }
+        },
+      });
+    }
+
+    this.watchEvents = new Counter({
+      name: 'podreasons_watch_events_total',
+      help: 'Watch events received, by resource and event type.',
+      labelNames: ['resource', 'type'],
+      registers,
+    });
+    this.watchRestarts = new Counter({
+      name: 'podreasons_watch_restarts_total',
+      help: 'Watch restarts by resource and cause (timeout: normal server-side end; gone: 410 and relist; silent; forbidden; error; poll).',
+      labelNames: ['resource', 'cause'],
+      registers,
+    });
+    new Gauge({
+      name: 'podreasons_watch_healthy',
+      help: '1 when every watch of the resource is synced, 0 when one is retrying or forbidden.',
+      labelNames: ['resource'],
+      registers,
+      collect() {
+        this.reset();
+        const byResource = new Map<string, boolean>();
+        for (const w of opts.watchHealth()) byResource.set(w.resource, (byResource.get(w.resource) ?? true) && w.healthy);
+        for (const [resource, healthy] of byResource) this.set({ resource }, healthy ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'podreasons_last_sync_timestamp_seconds',
+      help: 'When the resource was last listed or received a watch event (oldest across scopes).',
+      labelNames: ['resource'],
+      registers,
+      collect() {
+        this.reset();
+        const oldest = new Map<string, number>();
+        for (const w of opts.watchHealth()) oldest.set(w.resource, Math.min(oldest.get(w.resource) ?? Infinity, w.lastSync));
+        for (const [resource, t] of oldest) if (t > 0) this.set({ resource }, t / 1000);
+      },
+    });
+    new Gauge({
+      name: 'podreasons_cached_objects',
+      help: 'Objects the proxy keeps in memory, by kind.',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        const c = store.counts();
+        this.set({ kind: 'pods' }, c.pods);
+        this.set({ kind: 'tombstones' }, c.tombstones);
+        this.set({ kind: 'transitions' }, c.transitions);
+        this.set({ kind: 'nodes' }, c.nodes);
+        this.set({ kind: 'events' }, c.events);
+      },
+    });
+    this.httpDuration = new Histogram({
+      name: 'podreasons_http_request_duration_seconds',
+      help: 'HTTP request durations by route.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+  }
+}

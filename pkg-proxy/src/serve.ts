@@ -1,0 +1,154 @@
+// `podreasons serve`: wires the cluster watch, the store, metrics and the HTTP server together.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { pino, type Logger } from 'pino';
+import { ClusterWatch } from './cluster/cluster-watch.ts';
+import { buildServer } from './http/server.ts';
+import { Metrics } from './metrics/metrics.ts';
+import { PodStore, type StoreOptions } from './store/store.ts';
+
+export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+export interface ServeOptions {
+  kubeconfig?: string;
+  context?: string;
+  host: string;
+  port: number;
+  namespaces: string[] | null;
+  token?: string;
+  metricsToken?: string;
+  tls?: { cert: Buffer; key: Buffer };
+  ksmCompatibleMetrics: boolean;
+  store: Partial<StoreOptions>;
+  watchTimeoutSeconds: number;
+  pollIntervalMs: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Loads the client configuration the way kubectl finds it, refusing client-node's silent localhost fallback. */
+export function loadKubeConfig(file: string | undefined, context: string | undefined): KubeConfig {
+  const kc = new KubeConfig();
+  if (file) {
+    if (!existsSync(file)) throw new ConfigError(`kubeconfig not found: ${file}`);
+    kc.loadFromFile(file);
+  } else if (process.env.KUBECONFIG || existsSync(join(homedir(), '.kube', 'config'))) {
+    kc.loadFromDefault();
+  } else if (process.env.KUBERNETES_SERVICE_HOST) {
+    kc.loadFromCluster();
+  } else {
+    throw new ConfigError('no Kubernetes configuration: set KUBECONFIG or --kubeconfig, or run in a cluster');
+  }
+  if (context) {
+    if (!kc.getContexts().some((c) => c.name === context)) throw new ConfigError(`context "${context}" not found in the kubeconfig`);
+    kc.setCurrentContext(context);
+  }
+  if (!kc.getCurrentCluster()) throw new ConfigError('the kubeconfig has no current cluster');
+  return kc;
+}
+
+export interface RunningProxy {
+  app: Awaited<ReturnType<typeof buildServer>>;
+  url: string;
+  store: PodStore;
+  cluster: ClusterWatch;
+  stop(): Promise<void>;
+}
+
+/** Starts serving at once (probes answer while syncing) and syncs the cluster in the background. */
+export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts.logLevel })): Promise<RunningProxy> {
+  const kubeConfig = loadKubeConfig(opts.kubeconfig, opts.context);
+  const store = new PodStore(opts.store);
+  let startError = '';
+  let lastEvent = 0;
+  const cluster = new ClusterWatch({
+    kubeConfig,
+    store,
+    log,
+    namespaces: opts.namespaces,
+    watchTimeoutSeconds: opts.watchTimeoutSeconds,
+    pollIntervalMs: opts.pollIntervalMs,
+    onWatchEvent: (resource, type) => {
+      lastEvent = Date.now();
+      metrics.watchEvents.inc({ resource, type });
+    },
+    onRestart: (resource, cause) => metrics.watchRestarts.inc({ resource, cause }),
+  });
+  const watchHealth = () =>
+    cluster.watchers.map((w) => ({ resource: w.resource, scope: w.scope, healthy: w.state === 'synced', lastSync: w.lastActivity }));
+  const metrics = new Metrics({ store, ksmCompatible: opts.ksmCompatibleMetrics, watchHealth });
+
+  const status = () => {
+    const p = cluster.permissions;
+    const partial: string[] = [];
+    if (p?.nodes === 'forbidden') partial.push('nodes: forbidden (node health and node-based initiators are unavailable)');
+    if (p?.events === 'forbidden') partial.push('events: forbidden (event-based initiators are unavailable)');
+    if (p?.deniedNamespaces.length) partial.push(`pods forbidden in namespaces: ${p.deniedNamespaces.join(', ')}`);
+    const counts = store.counts();
+    return {
+      version: VERSION,
+      cluster: { version: cluster.serverVersion, server: cluster.server },
+      scope: { cluster: p ? p.namespaces === null : false, namespaces: p?.namespaces ?? [] },
+      permissions: p ? { pods: p.pods, nodes: p.nodes, events: p.events } : null,
+      synced: cluster.synced,
+      lastEventAgeSeconds: lastEvent ? (Date.now() - lastEvent) / 1000 : null,
+      counts: { pods: counts.pods, abnormal: counts.abnormal, tombstones: counts.tombstones, transitions: counts.transitions },
+      partial,
+      stale: cluster.watchers
+        .filter((w) => w.state !== 'synced')
+        .map((w) => `${w.resource} (${w.scope}): ${w.state}${w.lastError ? ` — ${w.lastError}` : ''}`),
+      error: startError || null,
+    };
+  };
+
+  const app = await buildServer({
+    store,
+    metrics,
+    log,
+    token: opts.token,
+    metricsToken: opts.metricsToken,
+    tls: opts.tls,
+    ready: () => cluster.synced,
+    status,
+  });
+  const url = await app.listen({ host: opts.host, port: opts.port });
+  log.info({ url, version: VERSION }, 'listening');
+
+  const ticker = setInterval(() => store.tick(), 5_000);
+  ticker.unref();
+  let stopped = false;
+  // Retry start-up (API server unreachable, RBAC not there yet) with backoff; status shows why.
+  void (async () => {
+    for (let attempt = 1; !stopped; attempt++) {
+      try {
+        await cluster.start();
+        startError = '';
+        log.info(store.counts(), 'initial sync done');
+        return;
+      } catch (err) {
+        startError = (err as Error).message;
+        const delay = Math.min(60_000, 1000 * 2 ** Math.min(attempt, 6));
+        log.error({ err: startError, retryInMs: delay }, 'cannot start watching the cluster');
+        cluster.stop();
+        cluster.watchers.length = 0;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  })();
+
+  return {
+    app,
+    url,
+    store,
+    cluster,
+    async stop() {
+      stopped = true;
+      clearInterval(ticker);
+      cluster.stop();
+      await app.close();
+    },
+  };
+}

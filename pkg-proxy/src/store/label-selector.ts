@@ -1,0 +1,72 @@
+// Kubernetes label selectors (k8s.io/apimachinery/pkg/labels/selector.go syntax):
+//   app=web  app==web  tier!=db  env in (a,b)  env notin (a)  team  !canary
+// Requirements are comma-separated and AND-ed.
+
+export type Labels = Readonly<Record<string, string>> | undefined;
+export type LabelMatcher = (labels: Labels) => boolean;
+
+const KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+
+export class LabelSelectorError extends Error {}
+
+/** Splits on commas that are not inside parentheses. */
+function splitRequirements(selector: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of selector) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (depth < 0) throw new LabelSelectorError(`unbalanced ")" in label selector "${selector}"`);
+    if (ch === ',' && depth === 0) {
+      parts.push(current.trim());
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  if (depth !== 0) throw new LabelSelectorError(`unbalanced "(" in label selector "${selector}"`);
+  parts.push(current.trim());
+  return parts;
+}
+
+function checkKey(key: string): string {
+  if (!KEY.test(key) || key.length > 316) throw new LabelSelectorError(`invalid label key "${key}"`);
+  return key;
+}
+
+function checkValue(value: string): string {
+  if (!VALUE.test(value) || value.length > 63) throw new LabelSelectorError(`invalid label value "${value}"`);
+  return value;
+}
+
+function parseRequirement(req: string): LabelMatcher {
+  if (req === '') throw new LabelSelectorError('empty requirement in label selector');
+  const set = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(req);
+  if (set) {
+    const key = checkKey(set[1]);
+    const values = new Set(set[3].split(',').map((v) => checkValue(v.trim())));
+    return set[2] === 'in'
+      ? (labels) => labels?.[key] !== undefined && values.has(labels[key])
+      : (labels) => labels?.[key] === undefined || !values.has(labels[key]);
+  }
+  const op = /^([^!=\s]+)\s*(!=|==|=)\s*(.*)$/.exec(req);
+  if (op) {
+    const key = checkKey(op[1]);
+    const value = checkValue(op[3].trim());
+    return op[2] === '!=' ? (labels) => labels?.[key] !== value : (labels) => labels?.[key] === value;
+  }
+  if (req.startsWith('!')) {
+    const key = checkKey(req.slice(1).trim());
+    return (labels) => labels?.[key] === undefined;
+  }
+  const key = checkKey(req);
+  return (labels) => labels?.[key] !== undefined;
+}
+
+/** Parses a selector into a matcher; throws LabelSelectorError with a one-line message. */
+export function parseLabelSelector(selector: string): LabelMatcher {
+  const matchers = splitRequirements(selector.trim()).map(parseRequirement);
+  return (labels) => matchers.every((m) => m(labels));
+}

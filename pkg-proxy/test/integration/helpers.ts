@@ -1,0 +1,58 @@
+// Starts the proxy in-process against the real API server of the test run, and polls it.
+import { pino } from 'pino';
+import { serve, type RunningProxy, type ServeOptions } from '../../src/serve.ts';
+import { sharedApiServer } from '../../../tests/cluster/apiserver.ts';
+
+export const TOKEN = 'test-token-0123456789';
+
+export async function startProxy(overrides: Partial<ServeOptions> = {}): Promise<RunningProxy> {
+  return serve(
+    {
+      kubeconfig: sharedApiServer().kubeconfigPath,
+      context: 'admin',
+      host: '127.0.0.1',
+      port: 0,
+      namespaces: null,
+      token: TOKEN,
+      ksmCompatibleMetrics: true,
+      store: {},
+      watchTimeoutSeconds: 300,
+      pollIntervalMs: 1000,
+      logLevel: 'silent',
+      ...overrides,
+    },
+    pino({ level: process.env.PODREASONS_TEST_LOG ?? 'silent' }),
+  );
+}
+
+export async function get(proxy: RunningProxy, path: string, token: string | null = TOKEN): Promise<{ status: number; body: any; text: string }> {
+  const res = await fetch(proxy.url + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: res.status, body, text };
+}
+
+/** Polls until `check` returns a value (not undefined) or the deadline passes. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 1000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs}ms${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export async function waitReady(proxy: RunningProxy, timeoutMs = 30_000): Promise<void> {
+  await eventually(async () => ((await get(proxy, '/readyz')).status === 200 ? true : undefined), timeoutMs, 'proxy ready');
+}

@@ -1,0 +1,76 @@
+// Every scenario of the driver, played on the real API server, shows in /api/v1/pods and /metrics
+// within one second — including pods that exist only until their DELETED watch event.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sharedApiServer } from '../../../tests/cluster/apiserver.ts';
+import { Cluster } from '../../../tests/cluster/driver.ts';
+import { SCENARIOS, createNodes, type Nodes } from '../../../tests/cluster/scenarios.ts';
+import type { RunningProxy } from '../../src/serve.ts';
+import { eventually, get, startProxy, waitReady } from './helpers.ts';
+
+const cluster = new Cluster(sharedApiServer().kubeConfig('admin'));
+const namespace = `proxy-scenarios-${Date.now()}`;
+let proxy: RunningProxy;
+let nodes: Nodes;
+
+describe('scenarios through the proxy', () => {
+  before(async () => {
+    await cluster.ensureNamespace(namespace);
+    nodes = await createNodes(cluster, namespace);
+    proxy = await startProxy();
+    await waitReady(proxy);
+  });
+  after(() => proxy.stop());
+
+  for (const scenario of SCENARIOS) {
+    test(`${scenario.name}: ${scenario.description}`, async () => {
+      await scenario.play(cluster, namespace, scenario.name, nodes);
+      const { reason, category, initiator, detail, abnormal } = scenario.expect;
+      const item = await eventually(async () => {
+        const res = await get(proxy, `/api/v1/pods?namespace=${namespace}&pod=${scenario.name}&deleted=true`);
+        const found = res.body.items.find((i: { reason: string; deleted: boolean }) => i.reason === reason && i.deleted === Boolean(scenario.deletes));
+        return found;
+      }, 1000, `${scenario.name} answered ${reason}`);
+      assert.equal(item.category, category);
+      assert.equal(item.abnormal, abnormal);
+      if (initiator) assert.equal(item.initiator, initiator);
+      if (detail) assert.equal(item.detail, detail);
+
+      const metrics = (await get(proxy, '/metrics', null)).text;
+      const series = `podreasons_transitions_total{namespace="${namespace}",reason="${reason}",category="${category}",initiator="${item.initiator}"}`;
+      if (abnormal) assert.ok(metrics.includes(series), `metrics has ${series}`);
+      const gauge = new RegExp(`podreasons_pod_reason\\{[^}]*pod="${scenario.name}"[^}]*reason="${reason}"`);
+      assert.equal(gauge.test(metrics), abnormal && !scenario.deletes, `podreasons_pod_reason for ${scenario.name}`);
+    });
+  }
+
+  test('Karpenter eviction force-deleted before any scrape still counts, attributed to karpenter', async () => {
+    const pod = await cluster.createPod(namespace, 'consolidated', { node: nodes.karpenter });
+    await cluster.podEvent(namespace, pod, 'karpenter', 'Evicted', 'Evicted pod: Empty');
+    await cluster.evictPod(namespace, 'consolidated');
+    await cluster.deletePod(namespace, 'consolidated', 0);
+    const transition = await eventually(async () => {
+      const res = await get(proxy, `/api/v1/transitions?namespace=${namespace}&pod=consolidated`);
+      return res.body.items[0];
+    }, 1000, 'transition recorded');
+    assert.equal(transition.reason, 'EvictionByEvictionAPI');
+    assert.equal(transition.initiator, 'karpenter');
+    assert.equal(transition.detail, 'Empty');
+    const metrics = (await get(proxy, '/metrics', null)).text;
+    assert.match(metrics, new RegExp(`podreasons_transitions_total\\{namespace="${namespace}",reason="EvictionByEvictionAPI",category="eviction",initiator="karpenter"\\} [1-9]`));
+    const tombstone = (await get(proxy, `/api/v1/pods?namespace=${namespace}&pod=consolidated&deleted=true`)).body.items[0];
+    assert.equal(tombstone.deleted, true);
+  });
+
+  test('summary, series and values reflect the scenarios', async () => {
+    const summary = (await get(proxy, `/api/v1/summary?namespace=${namespace}&abnormal=true`)).body;
+    assert.ok(summary.total > 10);
+    assert.ok(summary.byCategory.some((c: { value: string }) => c.value === 'eviction'));
+    const now = Date.now();
+    const series = (await get(proxy, `/api/v1/series?namespace=${namespace}&from=${now - 600_000}&to=${now + 1000}&step=1m&groupBy=initiator`)).body;
+    const karpenter = series.series.find((s: { group: string }) => s.group === 'karpenter');
+    assert.ok(karpenter.values.reduce((a: number, b: number) => a + b, 0) >= 2);
+    const values = (await get(proxy, `/api/v1/values/pods?namespace=${namespace}`)).body.values;
+    assert.ok(values.includes('crashloop-oom') && values.includes('unbound-eviction'));
+  });
+});
