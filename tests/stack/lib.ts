@@ -1,0 +1,86 @@
+// Shared helpers of the stack tests: repository paths, file loading, and the provisioned objects
+// that several tests cross-check.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const repo = (...parts: string[]): string => join(root, ...parts);
+
+export const readText = (path: string): string => readFileSync(repo(path), 'utf8');
+export const readYaml = <T = any>(path: string): T => parse(readText(path)) as T;
+export const readYamlDocuments = (text: string): any[] =>
+  parseAllDocuments(text)
+    .map((doc) => doc.toJS())
+    .filter((doc) => doc !== null);
+export const readJson = <T = any>(path: string): T => JSON.parse(readText(path)) as T;
+
+/** Runs a command; a non-zero exit rejects with its output, so a failing tool explains itself. */
+export async function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  try {
+    return await promisify(execFile)(command, args, { maxBuffer: 64 * 1024 * 1024, ...options });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${command} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+  }
+}
+
+export const PLUGIN_ID: string = readJson('src/plugin.json').id;
+export const DASHBOARD_FILES = readdirSync(repo('provisioning', 'dashboards'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => `provisioning/dashboards/${f}`);
+export const PROMETHEUS_RULES = 'provisioning/prometheus/rules.yml';
+export const GRAFANA_RULES = 'provisioning/alerting/podreasons.yaml';
+
+export interface ProvisionedDatasource {
+  uid: string;
+  type: string;
+  name: string;
+  url?: string;
+  jsonData?: Record<string, unknown>;
+  secureJsonData?: Record<string, string>;
+}
+
+export const datasources = (): ProvisionedDatasource[] => readYaml('provisioning/datasources/datasources.yml').datasources;
+
+/** Every object in a dashboard that names a data source: panels, their targets, variables, annotations. */
+export function datasourceRefs(dashboard: any): Array<{ where: string; ref: { type: string; uid: string } }> {
+  const refs: Array<{ where: string; ref: { type: string; uid: string } }> = [];
+  for (const panel of dashboard.panels) {
+    refs.push({ where: `panel ${panel.id}`, ref: panel.datasource });
+    for (const target of panel.targets ?? []) refs.push({ where: `panel ${panel.id} target ${target.refId}`, ref: target.datasource });
+  }
+  for (const variable of dashboard.templating.list) {
+    if (variable.datasource) refs.push({ where: `variable ${variable.name}`, ref: variable.datasource });
+  }
+  for (const annotation of dashboard.annotations.list) refs.push({ where: `annotation ${annotation.name}`, ref: annotation.datasource });
+  return refs;
+}
+
+/** The exact-match label matchers of a PromQL expression (`label="v"` and `label!="v"`), to check vocabularies. */
+export function exactMatchers(expr: string): Array<{ label: string; value: string }> {
+  return [...expr.matchAll(/(\w+)\s*!?=\s*"([^"]*)"/g)].map(([, label, value]) => ({ label, value }));
+}
+
+/** Makes a temporary directory, hands it to `use`, and removes it afterwards. */
+export async function withTempDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'podreasons-stack-'));
+  try {
+    return await use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Parses each expression with Prometheus' own parser (promtool), as recording rules of a scratch file. */
+export async function checkPromql(exprs: string[]): Promise<void> {
+  await withTempDir(async (dir) => {
+    const rules = exprs.map((expr, i) => ({ record: `check:expr_${i}`, expr }));
+    writeFileSync(join(dir, 'rules.yml'), stringify({ groups: [{ name: 'check', rules }] }));
+    await run('promtool', ['check', 'rules', join(dir, 'rules.yml')]);
+  });
+}
