@@ -29,9 +29,9 @@ function terminationDetail(t: { exitCode: number; signal: number }): string {
   return t.signal !== 0 ? `signal ${t.signal}` : `exit code ${t.exitCode}`;
 }
 
-/** Exited non-zero, or with a reason other than Completed (an empty reason comes with a code). */
-function abnormalExit(t: { reason: string; exitCode: number }): boolean {
-  return t.exitCode !== 0 || (t.reason !== '' && t.reason !== 'Completed');
+/** Exited non-zero or by a signal, or with a reason other than Completed. */
+function abnormalExit(t: { reason: string; exitCode: number; signal: number }): boolean {
+  return t.exitCode !== 0 || t.signal !== 0 || (t.reason !== '' && t.reason !== 'Completed');
 }
 
 /** Between two runs: waiting to start again, or started but not yet through its startup probe. */
