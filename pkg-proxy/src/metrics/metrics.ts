@@ -36,6 +36,11 @@ export class Metrics {
     const { store } = opts;
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    // prom-client names these gauges *_total, which `promtool check metrics` rejects; the same
+    // numbers are in nodejs_active_{handles,requests,resources} without the suffix.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      this.registry.removeSingleMetric(name);
+    }
 
     new Gauge({
       name: 'podreasons_pod_reason',

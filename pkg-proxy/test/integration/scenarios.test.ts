@@ -2,6 +2,7 @@
 // within one second — including pods that exist only until their DELETED watch event.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { sharedApiServer } from '../../../tests/cluster/apiserver.ts';
 import { Cluster } from '../../../tests/cluster/driver.ts';
 import { SCENARIOS, createNodes, type Nodes } from '../../../tests/cluster/scenarios.ts';
@@ -72,5 +73,12 @@ describe('scenarios through the proxy', () => {
     assert.ok(karpenter.values.reduce((a: number, b: number) => a + b, 0) >= 2);
     const values = (await get(proxy, `/api/v1/values/pods?namespace=${namespace}`)).body.values;
     assert.ok(values.includes('crashloop-oom') && values.includes('unbound-eviction'));
+  });
+
+  test('/metrics passes promtool check metrics', async () => {
+    const text = (await get(proxy, '/metrics', null)).text;
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    assert.equal(check.error, undefined, 'promtool is installed (Debian package prometheus)');
+    assert.equal(check.status, 0, `${check.stdout}${check.stderr}`);
   });
 });
