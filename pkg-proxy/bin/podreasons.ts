@@ -27,8 +27,8 @@ registerExplain(program);
 
 // Piped into `head`: stop quietly once the reader is gone.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
-  throw err;
+  if (err.code !== 'EPIPE') process.stderr.write(`podreasons: cannot write the output: ${err.message}\n`);
+  process.exit(err.code === 'EPIPE' ? 0 : 1);
 });
 
 try {

@@ -43,7 +43,9 @@ function eventsByPod(events: readonly EventInput[]): (uid: string, namespace: st
   for (const e of events) {
     if (e.kind !== 'Pod') continue;
     const [map, key] = e.uid !== '' ? [byUid, e.uid] : [byName, `${e.namespace}/${e.name}`];
-    map.set(key, [...(map.get(key) ?? []), e]);
+    const list = map.get(key);
+    if (list) list.push(e);
+    else map.set(key, [e]);
   }
   return (uid, namespace, name) => [...(byUid.get(uid) ?? []), ...(byName.get(`${namespace}/${name}`) ?? [])];
 }

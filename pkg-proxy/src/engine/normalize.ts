@@ -85,7 +85,6 @@ function toContainer(v: unknown, order: number, restartable: boolean): Container
     message: str(s.message),
     exitCode: int(s.exitCode),
     signal: int(s.signal),
-    startedAt: toTime(s.startedAt),
     finishedAt: toTime(s.finishedAt),
     last: toTermination(obj(status.lastState).terminated),
   };

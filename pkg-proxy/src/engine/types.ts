@@ -114,7 +114,6 @@ export interface ContainerInput {
   message: string;
   exitCode: number;
   signal: number;
-  startedAt: string | null;
   finishedAt: string | null;
   last: TerminationInput | null;
 }

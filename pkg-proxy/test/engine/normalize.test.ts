@@ -81,7 +81,6 @@ describe('toPodInput', () => {
           message: 'back-off 5m0s restarting failed container=app',
           exitCode: 0,
           signal: 0,
-          startedAt: null,
           finishedAt: null,
           last: { reason: 'Error', message: '', exitCode: 1, signal: 0, finishedAt: at(-90) },
         },
