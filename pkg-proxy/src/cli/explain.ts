@@ -1,6 +1,14 @@
 // `podreasons explain`: the reason engine over objects saved from a cluster.
 import { Option, type Command } from 'commander';
-import { explainPod, toEventInput, toNodeInput, toPodInput, type EventInput, type NodeInput, type PodAnswer } from '../engine/index.ts';
+import {
+  explainPod,
+  toEventInput,
+  toNodeInput,
+  toPodInput,
+  type EventInput,
+  type NodeInput,
+  type PodAnswer,
+} from '../engine/index.ts';
 import { UsageError } from './errors.ts';
 import { collectObjects, parseDocuments, readInput, type ClusterObjects } from './input.ts';
 import { format, OUTPUT_FORMATS, type OutputFormat } from './output.ts';
@@ -66,7 +74,10 @@ export function registerExplain(program: Command): void {
     .description('explain why each pod in FILE (or stdin) is not OK')
     .argument('[FILE]', 'JSON or YAML file to read; "-" or none: stdin')
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
-    .option('--now <time>', 'judge "stuck" deletions and recent events at this RFC 3339 time instead of now (for saved snapshots)')
+    .option(
+      '--now <time>',
+      'judge "stuck" deletions and recent events at this RFC 3339 time instead of now (for saved snapshots)'
+    )
     .addHelpText('after', HELP_AFTER)
     .action(async (file: string | undefined, opts: ExplainOptions) => {
       const now = parseNow(opts.now);

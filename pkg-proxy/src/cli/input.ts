@@ -14,7 +14,12 @@ export interface ClusterObjects {
 const KINDS = 'a Pod, Node or Event, or a list of them';
 
 /** The kind of the items of a typed list, which the API server leaves out of each item. */
-const ITEM_KIND: Record<string, string | undefined> = { PodList: 'Pod', NodeList: 'Node', EventList: 'Event', List: undefined };
+const ITEM_KIND: Record<string, string | undefined> = {
+  PodList: 'Pod',
+  NodeList: 'Node',
+  EventList: 'Event',
+  List: undefined,
+};
 
 function why(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
@@ -62,7 +67,9 @@ export function parseDocuments(text: string): unknown[] {
   const bad = (Array.isArray(docs) ? docs : []).find((d) => d.errors.length > 0);
   if (bad) {
     throw new UsageError(
-      jsonError ? `not valid JSON: ${firstLine(jsonError.message)}` : `not valid JSON or YAML: ${firstLine(bad.errors[0].message)}`,
+      jsonError
+        ? `not valid JSON: ${firstLine(jsonError.message)}`
+        : `not valid JSON or YAML: ${firstLine(bad.errors[0].message)}`
     );
   }
   return Array.isArray(docs) ? docs.map((d) => d.toJS()) : [];

@@ -24,7 +24,16 @@ function table(answers: readonly PodAnswer[], wide: boolean): string {
   const columns = wide ? [...COLUMNS, ...WIDE_COLUMNS] : COLUMNS;
   const rows = [columns.map(([title]) => title), ...answers.map((a) => columns.map(([, get]) => get(a) || '<none>'))];
   const widths = columns.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('   ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => cell.padEnd(widths[i]))
+          .join('   ')
+          .trimEnd()
+      )
+      .join('\n') + '\n'
+  );
 }
 
 export function format(answers: readonly PodAnswer[], output: OutputFormat): string {

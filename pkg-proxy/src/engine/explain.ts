@@ -24,7 +24,8 @@ const RULES: readonly Rule[] = [
   readinessRule,
 ];
 
-const sameSignal = (a: Signal, b: Signal) => a.reason === b.reason && a.source === b.source && a.container === b.container;
+const sameSignal = (a: Signal, b: Signal) =>
+  a.reason === b.reason && a.source === b.source && a.container === b.container;
 
 /** Why this pod is (not) OK. Takes a Pod object (API JSON or client-node model) or a PodInput. */
 export function explainPod(pod: unknown, context: ExplainContext = {}): PodAnswer {

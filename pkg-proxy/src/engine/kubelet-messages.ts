@@ -25,7 +25,11 @@ export function evictionDetail(message: string): string {
   if (low) return low[1];
   if (LOCAL_STORAGE_LIMIT.some((s) => message.includes(s))) return 'local-storage-limit';
   const cond = NODE_CONDITION.exec(message);
-  if (cond) return `admission:${cond[1].trim().split(/[\s,]+/).join(',')}`;
+  if (cond)
+    return `admission:${cond[1]
+      .trim()
+      .split(/[\s,]+/)
+      .join(',')}`;
   return '';
 }
 

@@ -115,8 +115,8 @@ export function toPodInput(pod: unknown): PodInput {
     toContainer(
       s,
       specApp.findIndex((c) => c.name === obj(s).name),
-      false,
-    ),
+      false
+    )
   );
 
   const grace = meta.deletionGracePeriodSeconds;
@@ -180,7 +180,7 @@ export function toEventInput(event: unknown): EventInput {
   const first = byTime([e.firstTimestamp, e.deprecatedFirstTimestamp, e.eventTime], (a, b) => a < b);
   const last = byTime(
     [e.lastTimestamp, e.deprecatedLastTimestamp, obj(e.series).lastObservedTime, e.eventTime, first],
-    (a, b) => a > b,
+    (a, b) => a > b
   );
   const created = toTime(obj(e.metadata).creationTimestamp);
   return {

@@ -32,7 +32,7 @@ describe('explain -o json on kubectl get pods,nodes,events -A -o json', () => {
     const pods = list.items.filter((i) => i.kind === 'Pod').map((i) => i.metadata.name);
     assert.deepEqual(
       got.map((a) => a.name),
-      pods,
+      pods
     );
     for (const a of got) {
       assert.deepEqual(Object.keys(a), [
@@ -57,7 +57,9 @@ describe('explain -o json on kubectl get pods,nodes,events -A -o json', () => {
 
   it('finds the reason, initiator and kubectl status of each', () => {
     assert.deepEqual(
-      got.map((a) => `${a.namespace}/${a.name} ${a.reason} ${a.initiator} [${a.detail}] ${a.kubectlStatus} ${a.abnormal}`),
+      got.map(
+        (a) => `${a.namespace}/${a.name} ${a.reason} ${a.initiator} [${a.detail}] ${a.kubectlStatus} ${a.abnormal}`
+      ),
       [
         'shop/web-6b7d9-h1j2k Running unknown [] Running false',
         'shop/cart-5f6g7-a1s2d OOMKilled container [container app] CrashLoopBackOff true',
@@ -77,13 +79,17 @@ describe('explain -o json on kubectl get pods,nodes,events -A -o json', () => {
         'shop/batch-2-lw9pz PreemptionByScheduler scheduler [] Terminating true',
         'shop/web-6b7d9-w4e5r NotReady container [ContainersNotReady] Running true',
         'shop/web-6b7d9-g3h4j Terminating karpenter [Forceful Termination] Terminating true',
-      ],
+      ]
     );
   });
 
   it('joins each pod with its own events only', () => {
     const checkout = got.find((a) => a.name === 'checkout-7c8d9-k2l4m')!;
-    assert.deepEqual(checkout.signals[1], { reason: 'Evicted', source: 'event', message: 'Evicted pod: Underutilized' });
+    assert.deepEqual(checkout.signals[1], {
+      reason: 'Evicted',
+      source: 'event',
+      message: 'Evicted pod: Underutilized',
+    });
     const evicted = got.find((a) => a.name === 'report-7f9c4-9bq2d')!;
     assert.equal(evicted.since, '2026-11-28T07:59:30Z');
   });
@@ -103,7 +109,14 @@ describe('explain output', () => {
     assert.match(lines[0], /^NAMESPACE {3}NAME {3,}REASON {3,}INITIATOR {3,}DETAIL {3,}STATUS$/);
     const starts = (line: string) => [...line.matchAll(/(?:^| {3})(\S)/g)].map((m) => m.index! + m[0].length - 1);
     assert.deepEqual(starts(lines[6]), starts(lines[0]));
-    assert.deepEqual(lines[6].split(/ {3,}/), ['shop', 'checkout-7c8d9-k2l4m', 'EvictionByEvictionAPI', 'karpenter', 'Underutilized', 'Terminating']);
+    assert.deepEqual(lines[6].split(/ {3,}/), [
+      'shop',
+      'checkout-7c8d9-k2l4m',
+      'EvictionByEvictionAPI',
+      'karpenter',
+      'Underutilized',
+      'Terminating',
+    ]);
     assert.deepEqual(lines[1].split(/ {3,}/), ['shop', 'web-6b7d9-h1j2k', 'Running', 'unknown', '<none>', 'Running']);
   });
 
@@ -112,7 +125,12 @@ describe('explain output', () => {
     assert.equal(r.code, 0);
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0], /STATUS {3,}NODE {3,}SOURCE {3,}MESSAGE$/);
-    assert.deepEqual(lines[6].split(/ {3,}/).slice(5), ['Terminating', 'node-b', 'condition:DisruptionTarget', 'Eviction API: evicting']);
+    assert.deepEqual(lines[6].split(/ {3,}/).slice(5), [
+      'Terminating',
+      'node-b',
+      'condition:DisruptionTarget',
+      'Eviction API: evicting',
+    ]);
   });
 
   it('reads stdin with "-" and with no FILE', () => {
@@ -128,33 +146,85 @@ describe('explain output', () => {
       [
         ['report-7f9c4-9bq2d', 'Evicted', 'kubelet', 'memory'],
         ['checkout-7c8d9-k2l4m', 'EvictionByEvictionAPI', 'karpenter', 'karpenter.sh/disrupted'],
-      ],
+      ]
     );
   });
 
   it('reads a single pod as YAML on stdin, and a PodList whose items have no kind', () => {
     const yaml = 'apiVersion: v1\nkind: Pod\nmetadata: {name: solo, namespace: default}\nstatus: {phase: Pending}\n';
-    assert.deepEqual(answers([], yaml).map((a) => [a.name, a.reason]), [['solo', 'Pending']]);
-    const list = JSON.stringify({ kind: 'PodList', apiVersion: 'v1', items: [{ metadata: { name: 'a' }, status: { phase: 'Running' } }] });
-    assert.deepEqual(answers([], list).map((a) => [a.name, a.reason]), [['a', 'Running']]);
+    assert.deepEqual(
+      answers([], yaml).map((a) => [a.name, a.reason]),
+      [['solo', 'Pending']]
+    );
+    const list = JSON.stringify({
+      kind: 'PodList',
+      apiVersion: 'v1',
+      items: [{ metadata: { name: 'a' }, status: { phase: 'Running' } }],
+    });
+    assert.deepEqual(
+      answers([], list).map((a) => [a.name, a.reason]),
+      [['a', 'Running']]
+    );
   });
 });
 
 describe('explain with bad input: one line on stderr, exit 2', () => {
   const cases: { name: string; args: string[]; input?: string; message: RegExp }[] = [
-    { name: 'neither JSON nor YAML', args: [], input: 'kind: [Pod\n', message: /^podreasons: not valid JSON or YAML: / },
+    {
+      name: 'neither JSON nor YAML',
+      args: [],
+      input: 'kind: [Pod\n',
+      message: /^podreasons: not valid JSON or YAML: /,
+    },
     { name: 'broken JSON', args: [], input: '{"kind": "Pod",', message: /^podreasons: not valid JSON: / },
     { name: 'empty input', args: [], input: '  \n', message: /^podreasons: the input is empty$/ },
-    { name: 'not an object', args: [], input: 'just some text', message: /^podreasons: expected a Pod, Node or Event, or a list of them, found a string$/ },
-    { name: 'no pods', args: [], input: '{"kind":"NodeList","apiVersion":"v1","items":[]}', message: /^podreasons: no pods in the input$/ },
-    { name: 'an unknown kind', args: [], input: '{"kind":"Deployment","apiVersion":"apps/v1"}', message: /^podreasons: unsupported kind "Deployment"/ },
-    { name: 'an unknown kind inside a List', args: [], input: '{"kind":"List","items":[{"kind":"Service"}]}', message: /unsupported kind "Service"/ },
-    { name: 'an object without kind', args: [], input: '{"metadata":{"name":"x"}}', message: /^podreasons: an object has no kind/ },
-    { name: 'a missing file', args: ['no-such-file.json'], message: /^podreasons: cannot read no-such-file\.json: no such file$/ },
+    {
+      name: 'not an object',
+      args: [],
+      input: 'just some text',
+      message: /^podreasons: expected a Pod, Node or Event, or a list of them, found a string$/,
+    },
+    {
+      name: 'no pods',
+      args: [],
+      input: '{"kind":"NodeList","apiVersion":"v1","items":[]}',
+      message: /^podreasons: no pods in the input$/,
+    },
+    {
+      name: 'an unknown kind',
+      args: [],
+      input: '{"kind":"Deployment","apiVersion":"apps/v1"}',
+      message: /^podreasons: unsupported kind "Deployment"/,
+    },
+    {
+      name: 'an unknown kind inside a List',
+      args: [],
+      input: '{"kind":"List","items":[{"kind":"Service"}]}',
+      message: /unsupported kind "Service"/,
+    },
+    {
+      name: 'an object without kind',
+      args: [],
+      input: '{"metadata":{"name":"x"}}',
+      message: /^podreasons: an object has no kind/,
+    },
+    {
+      name: 'a missing file',
+      args: ['no-such-file.json'],
+      message: /^podreasons: cannot read no-such-file\.json: no such file$/,
+    },
     { name: 'a directory', args: [fixture('')], message: /: it is a directory$/ },
-    { name: 'a bad -o', args: ['-o', 'xml', CLUSTER], message: /^podreasons: option '-o, --output <format>' argument 'xml' is invalid/ },
+    {
+      name: 'a bad -o',
+      args: ['-o', 'xml', CLUSTER],
+      message: /^podreasons: option '-o, --output <format>' argument 'xml' is invalid/,
+    },
     { name: 'an unknown option', args: ['--colour', CLUSTER], message: /^podreasons: unknown option '--colour'/ },
-    { name: 'a bad --now', args: ['--now', 'yesterday', CLUSTER], message: /^podreasons: --now: not an RFC 3339 time: yesterday$/ },
+    {
+      name: 'a bad --now',
+      args: ['--now', 'yesterday', CLUSTER],
+      message: /^podreasons: --now: not an RFC 3339 time: yesterday$/,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -178,7 +248,14 @@ describe('help', () => {
   it('podreasons explain --help documents input, output, options and examples', () => {
     const r = run(['--help']);
     assert.equal(r.code, 0);
-    for (const text of ['-o, --output <format>', '"table", "wide", "json"', '--now <time>', 'Exit status', 'Examples:', 'NAMESPACE NAME REASON INITIATOR DETAIL STATUS']) {
+    for (const text of [
+      '-o, --output <format>',
+      '"table", "wide", "json"',
+      '--now <time>',
+      'Exit status',
+      'Examples:',
+      'NAMESPACE NAME REASON INITIATOR DETAIL STATUS',
+    ]) {
       assert.ok(r.stdout.includes(text), text);
     }
   });

@@ -11,7 +11,13 @@ import { deleting, evictionApi } from '../fixtures/pods.ts';
 const karpenterEvicted = (message: string, time = 0) =>
   event({ pod: evictionApi, reason: 'Evicted', message, component: 'karpenter', time });
 // kubernetes/autoscaler cluster-autoscaler core/scaledown/actuation/drain.go.
-const scaleDown = event({ pod: evictionApi, reason: 'ScaleDown', message: 'deleting pod for node scale down', component: 'cluster-autoscaler', time: 1 });
+const scaleDown = event({
+  pod: evictionApi,
+  reason: 'ScaleDown',
+  message: 'deleting pod for node scale down',
+  component: 'cluster-autoscaler',
+  time: 1,
+});
 // kubernetes-sigs/descheduler pkg/descheduler/evictions/evictions.go: reason = the strategy.
 const descheduled = event({
   pod: evictionApi,
@@ -37,19 +43,53 @@ const vpaEvicted = event({
   time: 0,
 });
 // The kubelet's own eviction event (pkg/kubelet/eviction/eviction_manager.go): not an initiator here.
-const kubeletEvicted = event({ pod: evictionApi, reason: 'Evicted', message: 'The node was low on resource: memory. ', component: 'kubelet', time: 0 });
+const kubeletEvicted = event({
+  pod: evictionApi,
+  reason: 'Evicted',
+  message: 'The node was low on resource: memory. ',
+  component: 'kubelet',
+  time: 0,
+});
 
 const onNode = (o: NodeOpts): ContextOpts => ({ nodes: [node('node-a', o)] });
 
 const rows: { name: string; ctx: ContextOpts; want: Pick<PodAnswer, 'initiator' | 'detail'> }[] = [
-  { name: 'Karpenter ≥1.2 Evicted event: the disruption reason', ctx: { events: [karpenterEvicted('Evicted pod: Underutilized')] }, want: { initiator: 'karpenter', detail: 'Underutilized' } },
-  { name: 'Karpenter Evicted event: Drifted', ctx: { events: [karpenterEvicted('Evicted pod: Drifted')] }, want: { initiator: 'karpenter', detail: 'Drifted' } },
-  { name: 'Karpenter <1.2 Evicted event', ctx: { events: [karpenterEvicted('Evicted pod')] }, want: { initiator: 'karpenter', detail: '' } },
-  { name: 'Cluster Autoscaler ScaleDown event', ctx: { events: [scaleDown] }, want: { initiator: 'cluster-autoscaler', detail: '' } },
-  { name: 'descheduler event: the strategy', ctx: { events: [descheduled] }, want: { initiator: 'descheduler', detail: 'LowNodeUtilization' } },
-  { name: 'a refused descheduler eviction names nobody', ctx: { events: [deschedulerFailed] }, want: { initiator: 'unknown', detail: '' } },
+  {
+    name: 'Karpenter ≥1.2 Evicted event: the disruption reason',
+    ctx: { events: [karpenterEvicted('Evicted pod: Underutilized')] },
+    want: { initiator: 'karpenter', detail: 'Underutilized' },
+  },
+  {
+    name: 'Karpenter Evicted event: Drifted',
+    ctx: { events: [karpenterEvicted('Evicted pod: Drifted')] },
+    want: { initiator: 'karpenter', detail: 'Drifted' },
+  },
+  {
+    name: 'Karpenter <1.2 Evicted event',
+    ctx: { events: [karpenterEvicted('Evicted pod')] },
+    want: { initiator: 'karpenter', detail: '' },
+  },
+  {
+    name: 'Cluster Autoscaler ScaleDown event',
+    ctx: { events: [scaleDown] },
+    want: { initiator: 'cluster-autoscaler', detail: '' },
+  },
+  {
+    name: 'descheduler event: the strategy',
+    ctx: { events: [descheduled] },
+    want: { initiator: 'descheduler', detail: 'LowNodeUtilization' },
+  },
+  {
+    name: 'a refused descheduler eviction names nobody',
+    ctx: { events: [deschedulerFailed] },
+    want: { initiator: 'unknown', detail: '' },
+  },
   { name: 'VPA Updater event', ctx: { events: [vpaEvicted] }, want: { initiator: 'vpa', detail: '' } },
-  { name: "the kubelet's Evicted event names nobody", ctx: { events: [kubeletEvicted] }, want: { initiator: 'unknown', detail: '' } },
+  {
+    name: "the kubelet's Evicted event names nobody",
+    ctx: { events: [kubeletEvicted] },
+    want: { initiator: 'unknown', detail: '' },
+  },
   {
     name: 'an event more than a minute before the eviction is ignored',
     ctx: { events: [karpenterEvicted('Evicted pod: Drifted', -61)] },
@@ -67,7 +107,10 @@ const rows: { name: string; ctx: ContextOpts; want: Pick<PodAnswer, 'initiator' 
   },
   {
     name: 'an event beats the node',
-    ctx: { events: [scaleDown], nodes: [node('node-a', { taints: [{ key: 'karpenter.sh/disrupted', effect: 'NoSchedule' }] })] },
+    ctx: {
+      events: [scaleDown],
+      nodes: [node('node-a', { taints: [{ key: 'karpenter.sh/disrupted', effect: 'NoSchedule' }] })],
+    },
     want: { initiator: 'cluster-autoscaler', detail: '' },
   },
   {
@@ -90,7 +133,11 @@ const rows: { name: string; ctx: ContextOpts; want: Pick<PodAnswer, 'initiator' 
     ctx: onNode({ unschedulable: true, taints: [{ key: 'ToBeDeletedByClusterAutoscaler', effect: 'NoSchedule' }] }),
     want: { initiator: 'cluster-autoscaler', detail: 'ToBeDeletedByClusterAutoscaler' },
   },
-  { name: 'a cordoned node: drain', ctx: onNode({ unschedulable: true }), want: { initiator: 'drain', detail: 'spec.unschedulable' } },
+  {
+    name: 'a cordoned node: drain',
+    ctx: onNode({ unschedulable: true }),
+    want: { initiator: 'drain', detail: 'spec.unschedulable' },
+  },
   {
     name: 'the unschedulable taint: drain',
     ctx: onNode({ taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }] }),
@@ -118,7 +165,9 @@ describe('attribution of an Eviction-API eviction', () => {
   });
 
   it('without a condition time the window is around now', () => {
-    const p = structuredClone(evictionApi) as { status: { conditions: { type: string; lastTransitionTime?: string }[] } };
+    const p = structuredClone(evictionApi) as {
+      status: { conditions: { type: string; lastTransitionTime?: string }[] };
+    };
     for (const c of p.status.conditions) if (c.type === 'DisruptionTarget') delete c.lastTransitionTime;
     const events = [karpenterEvicted('Evicted pod: Drifted', 0)];
     assert.equal(explainPod(p, context({ events, now: 30 })).initiator, 'karpenter');
@@ -141,13 +190,22 @@ describe('attribution of a deletion (Terminating)', () => {
     const a = explainPod(deleting, context({ events: [disrupted] }));
     assert.deepEqual(
       { reason: a.reason, initiator: a.initiator, detail: a.detail, abnormal: a.abnormal, message: a.message },
-      { reason: 'Terminating', initiator: 'karpenter', detail: 'Forceful Termination', abnormal: true, message: disrupted.message },
+      {
+        reason: 'Terminating',
+        initiator: 'karpenter',
+        detail: 'Forceful Termination',
+        abnormal: true,
+        message: disrupted.message,
+      }
     );
   });
 
   it('a stuck deletion says stuck, whoever started it', () => {
     const a = explainPod(deleting, context({ events: [disrupted], now: 120 }));
-    assert.deepEqual({ initiator: a.initiator, detail: a.detail, abnormal: a.abnormal }, { initiator: 'karpenter', detail: 'stuck', abnormal: true });
+    assert.deepEqual(
+      { initiator: a.initiator, detail: a.detail, abnormal: a.abnormal },
+      { initiator: 'karpenter', detail: 'stuck', abnormal: true }
+    );
   });
 
   it('the event window is anchored on when the DELETE was made', () => {
@@ -158,7 +216,10 @@ describe('attribution of a deletion (Terminating)', () => {
   });
 
   it('the node names the initiator when no event does', () => {
-    const a = explainPod(deleting, context({ nodes: [node('node-a', { taints: [{ key: 'karpenter.sh/disrupted', effect: 'NoSchedule' }] })] }));
+    const a = explainPod(
+      deleting,
+      context({ nodes: [node('node-a', { taints: [{ key: 'karpenter.sh/disrupted', effect: 'NoSchedule' }] })] })
+    );
     assert.deepEqual({ initiator: a.initiator, abnormal: a.abnormal }, { initiator: 'karpenter', abnormal: true });
   });
 });

@@ -3,17 +3,42 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { kubectlStatus, toPodInput } from '../../src/engine/index.ts';
-import { at, condition, exit, pod, podConditions, running, terminated, waiting, withDeletion, type PodOpts } from '../fixtures/k8s.ts';
+import {
+  at,
+  condition,
+  exit,
+  pod,
+  podConditions,
+  running,
+  terminated,
+  waiting,
+  withDeletion,
+  type PodOpts,
+} from '../fixtures/k8s.ts';
 
 const initializing = [condition('Initialized', 'False', 'ContainersNotInitialized'), condition('PodScheduled', 'True')];
 
 const rows: { name: string; pod: PodOpts | Record<string, unknown>; want: string }[] = [
   { name: 'the phase', pod: { name: 'p1' }, want: 'Running' },
-  { name: 'no phase at all prints nothing', pod: { name: 'p2', phase: '', conditions: [], containerStatuses: [] }, want: '' },
-  { name: 'status.reason over the phase', pod: { name: 'p3', phase: 'Failed', reason: 'Evicted', containerStatuses: [] }, want: 'Evicted' },
+  {
+    name: 'no phase at all prints nothing',
+    pod: { name: 'p2', phase: '', conditions: [], containerStatuses: [] },
+    want: '',
+  },
+  {
+    name: 'status.reason over the phase',
+    pod: { name: 'p3', phase: 'Failed', reason: 'Evicted', containerStatuses: [] },
+    want: 'Evicted',
+  },
   {
     name: 'SchedulingGated',
-    pod: { name: 'p4', node: '', phase: 'Pending', conditions: [condition('PodScheduled', 'False', 'SchedulingGated')], containerStatuses: [] },
+    pod: {
+      name: 'p4',
+      node: '',
+      phase: 'Pending',
+      conditions: [condition('PodScheduled', 'False', 'SchedulingGated')],
+      containerStatuses: [],
+    },
     want: 'SchedulingGated',
   },
   {
@@ -156,15 +181,35 @@ const rows: { name: string; pod: PodOpts | Record<string, unknown>; want: string
     },
     want: 'CreateContainerConfigError',
   },
-  { name: 'a waiting reason', pod: { name: 'p17', containerStatuses: [waiting('app', 'CrashLoopBackOff')] }, want: 'CrashLoopBackOff' },
-  { name: 'a waiting state without reason says nothing', pod: { name: 'p18', containerStatuses: [waiting('app', '')] }, want: 'Running' },
+  {
+    name: 'a waiting reason',
+    pod: { name: 'p17', containerStatuses: [waiting('app', 'CrashLoopBackOff')] },
+    want: 'CrashLoopBackOff',
+  },
+  {
+    name: 'a waiting state without reason says nothing',
+    pod: { name: 'p18', containerStatuses: [waiting('app', '')] },
+    want: 'Running',
+  },
   {
     name: 'a terminated reason',
-    pod: { name: 'p19', phase: 'Failed', containerStatuses: [terminated('app', { reason: 'OOMKilled', exitCode: 137 })] },
+    pod: {
+      name: 'p19',
+      phase: 'Failed',
+      containerStatuses: [terminated('app', { reason: 'OOMKilled', exitCode: 137 })],
+    },
     want: 'OOMKilled',
   },
-  { name: 'ExitCode:N', pod: { name: 'p20', phase: 'Failed', containerStatuses: [terminated('app', { exitCode: 2 })] }, want: 'ExitCode:2' },
-  { name: 'ExitCode:0', pod: { name: 'p21', phase: 'Succeeded', containerStatuses: [terminated('app', { exitCode: 0 })] }, want: 'ExitCode:0' },
+  {
+    name: 'ExitCode:N',
+    pod: { name: 'p20', phase: 'Failed', containerStatuses: [terminated('app', { exitCode: 2 })] },
+    want: 'ExitCode:2',
+  },
+  {
+    name: 'ExitCode:0',
+    pod: { name: 'p21', phase: 'Succeeded', containerStatuses: [terminated('app', { exitCode: 0 })] },
+    want: 'ExitCode:0',
+  },
   {
     name: 'Signal:N',
     pod: { name: 'p22', phase: 'Failed', containerStatuses: [terminated('app', { exitCode: 143, signal: 15 })] },
@@ -198,7 +243,10 @@ const rows: { name: string; pod: PodOpts | Record<string, unknown>; want: string
     pod: {
       name: 'p26',
       conditions: podConditions(false),
-      containerStatuses: [terminated('init-like', { reason: 'Completed', exitCode: 0 }), running('app', { ready: false })],
+      containerStatuses: [
+        terminated('init-like', { reason: 'Completed', exitCode: 0 }),
+        running('app', { ready: false }),
+      ],
     },
     want: 'Completed',
   },
@@ -208,7 +256,10 @@ const rows: { name: string; pod: PodOpts | Record<string, unknown>; want: string
       name: 'p27',
       phase: 'Failed',
       conditions: podConditions(false),
-      containerStatuses: [terminated('a', { reason: 'Completed', exitCode: 0 }), terminated('b', { reason: 'Error', exitCode: 1 })],
+      containerStatuses: [
+        terminated('a', { reason: 'Completed', exitCode: 0 }),
+        terminated('b', { reason: 'Error', exitCode: 1 }),
+      ],
     },
     want: 'Error',
   },
@@ -240,7 +291,11 @@ const rows: { name: string; pod: PodOpts | Record<string, unknown>; want: string
   },
   {
     name: 'Completed',
-    pod: { name: 'p30', phase: 'Succeeded', containerStatuses: [terminated('app', { reason: 'Completed', exitCode: 0 })] },
+    pod: {
+      name: 'p30',
+      phase: 'Succeeded',
+      containerStatuses: [terminated('app', { reason: 'Completed', exitCode: 0 })],
+    },
     want: 'Completed',
   },
   { name: 'a deletion: Terminating', pod: withDeletion(pod({ name: 'p31' }), at(30)), want: 'Terminating' },
@@ -257,8 +312,12 @@ const rows: { name: string; pod: PodOpts | Record<string, unknown>; want: string
   {
     name: 'a deletion of a succeeded pod keeps its status',
     pod: withDeletion(
-      pod({ name: 'p34', phase: 'Succeeded', containerStatuses: [terminated('app', { reason: 'Completed', exitCode: 0 })] }),
-      at(30),
+      pod({
+        name: 'p34',
+        phase: 'Succeeded',
+        containerStatuses: [terminated('app', { reason: 'Completed', exitCode: 0 })],
+      }),
+      at(30)
     ),
     want: 'Completed',
   },
@@ -274,7 +333,10 @@ const rows: { name: string; pod: PodOpts | Record<string, unknown>; want: string
   },
   {
     name: 'lastState does not matter',
-    pod: { name: 'p36', containerStatuses: [running('app', { last: { terminated: exit({ reason: 'OOMKilled', exitCode: 137 }) } })] },
+    pod: {
+      name: 'p36',
+      containerStatuses: [running('app', { last: { terminated: exit({ reason: 'OOMKilled', exitCode: 137 }) } })],
+    },
     want: 'Running',
   },
 ];

@@ -7,7 +7,10 @@ import { explainPod, toEventInput, toNodeInput, toPodInput, type PodInput } from
 import { at, context, event, T0 } from '../fixtures/k8s.ts';
 import * as f from '../fixtures/pods.ts';
 
-const pods = Object.entries(f).filter(([, v]) => (v as { kind?: string }).kind === 'Pod') as [string, Record<string, unknown>][];
+const pods = Object.entries(f).filter(([, v]) => (v as { kind?: string }).kind === 'Pod') as [
+  string,
+  Record<string, unknown>,
+][];
 
 describe('timestamps: API JSON strings and client-node Dates', () => {
   for (const [name, json] of pods) {
@@ -28,7 +31,13 @@ describe('timestamps: API JSON strings and client-node Dates', () => {
   });
 
   it('events: Dates and MicroTime strings', () => {
-    const json = event({ pod: f.evictionApi, reason: 'ScaleDown', message: 'deleting pod for node scale down', component: 'cluster-autoscaler', time: 5 });
+    const json = event({
+      pod: f.evictionApi,
+      reason: 'ScaleDown',
+      message: 'deleting pod for node scale down',
+      component: 'cluster-autoscaler',
+      time: 5,
+    });
     const model = ObjectSerializer.deserialize(structuredClone(json), 'CoreV1Event', '');
     assert.ok(model.lastTimestamp instanceof Date);
     assert.deepEqual(toEventInput(model), toEventInput(json));
@@ -40,7 +49,13 @@ describe('toPodInput', () => {
 
   it('copies no env, volumes, annotations or managedFields', () => {
     const text = JSON.stringify(input);
-    for (const leak of ['SECRET_TOKEN', 'kube-api-access', 'restartedAt', 'kube-controller-manager', 'registry.example']) {
+    for (const leak of [
+      'SECRET_TOKEN',
+      'kube-api-access',
+      'restartedAt',
+      'kube-controller-manager',
+      'registry.example',
+    ]) {
       assert.ok(!text.includes(leak), leak);
     }
   });
@@ -65,7 +80,13 @@ describe('toPodInput', () => {
       initContainerCount: 0,
       conditions: [
         { type: 'Initialized', status: 'True', reason: '', message: '', lastTransitionTime: at(-600) },
-        { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [app]', lastTransitionTime: at(-600) },
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'ContainersNotReady',
+          message: 'containers with unready status: [app]',
+          lastTransitionTime: at(-600),
+        },
         { type: 'PodScheduled', status: 'True', reason: '', message: '', lastTransitionTime: at(-600) },
       ],
       initContainers: [],
@@ -96,7 +117,7 @@ describe('toPodInput', () => {
       [
         ['fetch', 0, false, 'terminated'],
         ['migrate', 1, false, 'waiting'],
-      ],
+      ]
     );
   });
 
@@ -117,7 +138,13 @@ describe('toNodeInput', () => {
     assert.deepEqual(toNodeInput(f.unreachableNode), {
       name: 'node-e',
       unschedulable: false,
-      ready: { type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: at(-200) },
+      ready: {
+        type: 'Ready',
+        status: 'Unknown',
+        reason: 'NodeStatusUnknown',
+        message: 'Kubelet stopped posting node status.',
+        lastTransitionTime: at(-200),
+      },
       taints: [
         { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule', timeAdded: at(-195) },
         { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: at(-190) },
@@ -128,7 +155,13 @@ describe('toNodeInput', () => {
 
 describe('toEventInput', () => {
   it('core/v1 with timestamps', () => {
-    const e = event({ pod: f.evictionApi, reason: 'Evicted', message: 'Evicted pod: Drifted', component: 'karpenter', time: 3 });
+    const e = event({
+      pod: f.evictionApi,
+      reason: 'Evicted',
+      message: 'Evicted pod: Drifted',
+      component: 'karpenter',
+      time: 3,
+    });
     assert.deepEqual(toEventInput(e), {
       kind: 'Pod',
       uid: 'uid-shop-web-6b7d9-k2l4m',
@@ -156,7 +189,7 @@ describe('toEventInput', () => {
     });
     assert.deepEqual(
       [e.component, e.firstTime, e.lastTime],
-      ['sigs.k8s.io/descheduler', '2026-11-28T08:00:00.123456Z', '2026-11-28T08:00:40.000001Z'],
+      ['sigs.k8s.io/descheduler', '2026-11-28T08:00:00.123456Z', '2026-11-28T08:00:40.000001Z']
     );
   });
 
@@ -172,7 +205,7 @@ describe('toEventInput', () => {
     });
     assert.deepEqual(
       [e.kind, e.uid, e.message, e.component, e.firstTime, e.lastTime],
-      ['Pod', 'u', 'Pod was evicted by VPA Updater to apply resource recommendation.', 'vpa-updater', at(1), at(1)],
+      ['Pod', 'u', 'Pod was evicted by VPA Updater to apply resource recommendation.', 'vpa-updater', at(1), at(1)]
     );
   });
 });

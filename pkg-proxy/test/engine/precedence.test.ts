@@ -41,8 +41,16 @@ describe('rule 1: status.reason', () => {
         kubectlStatus: 'ContainerStatusUnknown',
       },
     },
-    { name: 'Evicted since its TerminationByKubelet condition', pod: f.evictedMemory, want: { reason: 'Evicted', since: at(-30) } },
-    { name: 'Evicted for a local-storage limit', pod: f.evictedLocalStorage, want: { reason: 'Evicted', detail: 'local-storage-limit' } },
+    {
+      name: 'Evicted since its TerminationByKubelet condition',
+      pod: f.evictedMemory,
+      want: { reason: 'Evicted', since: at(-30) },
+    },
+    {
+      name: 'Evicted for a local-storage limit',
+      pod: f.evictedLocalStorage,
+      want: { reason: 'Evicted', detail: 'local-storage-limit' },
+    },
     {
       name: 'Evicted at admission under node pressure',
       pod: f.evictedAtAdmission,
@@ -53,13 +61,21 @@ describe('rule 1: status.reason', () => {
       pod: f.nodeShutdown,
       want: { reason: 'Shutdown', category: 'node', initiator: 'kubelet', source: 'status.reason', since: at(-20) },
     },
-    { name: 'Shutdown (Kubernetes 1.20–1.21)', pod: f.nodeShutdownLegacy, want: { reason: 'Shutdown', category: 'node', initiator: 'kubelet' } },
+    {
+      name: 'Shutdown (Kubernetes 1.20–1.21)',
+      pod: f.nodeShutdownLegacy,
+      want: { reason: 'Shutdown', category: 'node', initiator: 'kubelet' },
+    },
     {
       name: 'Terminated without a shutdown message is another reason',
       pod: f.terminatedOther,
       want: { reason: 'Terminated', category: 'other', initiator: 'unknown', abnormal: true },
     },
-    { name: 'Preempting (critical pod)', pod: f.kubeletPreempted, want: { reason: 'Preempting', category: 'preemption', initiator: 'kubelet' } },
+    {
+      name: 'Preempting (critical pod)',
+      pod: f.kubeletPreempted,
+      want: { reason: 'Preempting', category: 'preemption', initiator: 'kubelet' },
+    },
     {
       name: 'DeadlineExceeded',
       pod: f.deadlineExceeded,
@@ -73,10 +89,24 @@ describe('rule 1: status.reason', () => {
     {
       name: 'OutOfcpu admission rejection',
       pod: f.outOfCpu,
-      want: { reason: 'OutOfcpu', category: 'admission', initiator: 'kubelet', detail: 'cpu', kubectlStatus: 'OutOfcpu' },
+      want: {
+        reason: 'OutOfcpu',
+        category: 'admission',
+        initiator: 'kubelet',
+        detail: 'cpu',
+        kubectlStatus: 'OutOfcpu',
+      },
     },
-    { name: 'NodeAffinity admission rejection', pod: f.nodeAffinityRejected, want: { reason: 'NodeAffinity', category: 'admission', detail: '' } },
-    { name: 'NodeShutdown admission rejection', pod: f.nodeShutdownRejected, want: { reason: 'NodeShutdown', category: 'admission' } },
+    {
+      name: 'NodeAffinity admission rejection',
+      pod: f.nodeAffinityRejected,
+      want: { reason: 'NodeAffinity', category: 'admission', detail: '' },
+    },
+    {
+      name: 'NodeShutdown admission rejection',
+      pod: f.nodeShutdownRejected,
+      want: { reason: 'NodeShutdown', category: 'admission' },
+    },
     {
       name: 'an unknown status.reason',
       pod: f.unknownStatusReason,
@@ -117,9 +147,18 @@ describe('rule 2: DisruptionTarget=True without status.reason', () => {
     {
       name: 'PreemptionByScheduler',
       pod: f.schedulerPreempted,
-      want: { reason: 'PreemptionByScheduler', category: 'preemption', initiator: 'scheduler', kubectlStatus: 'Terminating' },
+      want: {
+        reason: 'PreemptionByScheduler',
+        category: 'preemption',
+        initiator: 'scheduler',
+        kubectlStatus: 'Terminating',
+      },
     },
-    { name: 'PreemptionByKubeScheduler (1.26)', pod: f.schedulerPreempted126, want: { reason: 'PreemptionByScheduler', initiator: 'scheduler' } },
+    {
+      name: 'PreemptionByKubeScheduler (1.26)',
+      pod: f.schedulerPreempted126,
+      want: { reason: 'PreemptionByScheduler', initiator: 'scheduler' },
+    },
     {
       name: 'EvictionByEvictionAPI with nothing naming the caller',
       pod: f.evictionApi,
@@ -138,7 +177,12 @@ describe('rule 2: DisruptionTarget=True without status.reason', () => {
       name: 'DeletionByTaintManager names the NoExecute taint when the node is known',
       pod: f.taintManagerDeleted,
       ctx: { nodes: [f.unreachableNode] },
-      want: { reason: 'DeletionByTaintManager', category: 'node', initiator: 'taint-manager', detail: 'node.kubernetes.io/unreachable' },
+      want: {
+        reason: 'DeletionByTaintManager',
+        category: 'node',
+        initiator: 'taint-manager',
+        detail: 'node.kubernetes.io/unreachable',
+      },
     },
     {
       name: 'DeletionByTaintManager without node data',
@@ -165,7 +209,10 @@ describe('rule 2: DisruptionTarget=True without status.reason', () => {
 
   it('a stale DisruptionTarget is not even a signal', () => {
     const a = explainPod(f.staleDisruptionTarget, context());
-    assert.equal(a.signals.some((s) => s.source === 'condition:DisruptionTarget'), false);
+    assert.equal(
+      a.signals.some((s) => s.source === 'condition:DisruptionTarget'),
+      false
+    );
   });
 });
 
@@ -175,24 +222,44 @@ describe('rule 3: the node is unhealthy (only with node data)', () => {
       name: 'node missing from the node data',
       pod: f.healthyRunning,
       ctx: { nodes: [node('node-b')] },
-      want: { reason: 'NodeGone', category: 'node', source: 'node', initiator: 'node-lifecycle', since: null, abnormal: true },
+      want: {
+        reason: 'NodeGone',
+        category: 'node',
+        source: 'node',
+        initiator: 'node-lifecycle',
+        since: null,
+        abnormal: true,
+      },
     },
     {
       name: 'Ready=Unknown',
       pod: f.healthyRunning,
       ctx: { nodes: healthyNodeA({ ready: 'Unknown', readySince: at(-100) }) },
-      want: { reason: 'NodeUnreachable', detail: 'Ready=Unknown', message: 'Kubelet stopped posting node status.', since: at(-100) },
+      want: {
+        reason: 'NodeUnreachable',
+        detail: 'Ready=Unknown',
+        message: 'Kubelet stopped posting node status.',
+        since: at(-100),
+      },
     },
     {
       name: 'unreachable taint',
       pod: f.healthyRunning,
-      ctx: { nodes: healthyNodeA({ taints: [{ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: at(-50) }] }) },
+      ctx: {
+        nodes: healthyNodeA({
+          taints: [{ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: at(-50) }],
+        }),
+      },
       want: { reason: 'NodeUnreachable', detail: 'node.kubernetes.io/unreachable', since: at(-50) },
     },
     {
       name: 'not-ready taint',
       pod: f.healthyRunning,
-      ctx: { nodes: healthyNodeA({ taints: [{ key: 'node.kubernetes.io/not-ready', effect: 'NoExecute', timeAdded: at(-50) }] }) },
+      ctx: {
+        nodes: healthyNodeA({
+          taints: [{ key: 'node.kubernetes.io/not-ready', effect: 'NoExecute', timeAdded: at(-50) }],
+        }),
+      },
       want: { reason: 'NodeNotReady', detail: 'node.kubernetes.io/not-ready', category: 'node' },
     },
     {
@@ -204,11 +271,25 @@ describe('rule 3: the node is unhealthy (only with node data)', () => {
     {
       name: 'out-of-service taint',
       pod: f.healthyRunning,
-      ctx: { nodes: healthyNodeA({ taints: [{ key: 'node.kubernetes.io/out-of-service', effect: 'NoExecute', timeAdded: at(-5) }] }) },
-      want: { reason: 'NodeOutOfService', detail: 'node.kubernetes.io/out-of-service', initiator: 'node-lifecycle', since: at(-5) },
+      ctx: {
+        nodes: healthyNodeA({
+          taints: [{ key: 'node.kubernetes.io/out-of-service', effect: 'NoExecute', timeAdded: at(-5) }],
+        }),
+      },
+      want: {
+        reason: 'NodeOutOfService',
+        detail: 'node.kubernetes.io/out-of-service',
+        initiator: 'node-lifecycle',
+        since: at(-5),
+      },
     },
     { name: 'a healthy node', pod: f.healthyRunning, ctx: { nodes: healthyNodeA() }, want: { reason: 'Running' } },
-    { name: 'no node data: the rule is skipped', pod: f.healthyRunning, ctx: { nodes: null }, want: { reason: 'Running' } },
+    {
+      name: 'no node data: the rule is skipped',
+      pod: f.healthyRunning,
+      ctx: { nodes: null },
+      want: { reason: 'Running' },
+    },
     { name: 'a finished pod on a gone node', pod: f.completedJob, ctx: { nodes: [] }, want: { reason: 'Completed' } },
     { name: 'a pod bound to no node', pod: f.unschedulable, ctx: { nodes: [] }, want: { reason: 'Unschedulable' } },
     {
@@ -243,8 +324,18 @@ describe('rule 4: a deletion in progress', () => {
         kubectlStatus: 'Terminating',
       },
     },
-    { name: 'still pending at deletionTimestamp + 60 s', pod: f.deleting, ctx: { now: 90 }, want: { detail: '', abnormal: false } },
-    { name: 'stuck past deletionTimestamp + 60 s', pod: f.deleting, ctx: { now: 91 }, want: { reason: 'Terminating', detail: 'stuck', abnormal: true } },
+    {
+      name: 'still pending at deletionTimestamp + 60 s',
+      pod: f.deleting,
+      ctx: { now: 90 },
+      want: { detail: '', abnormal: false },
+    },
+    {
+      name: 'stuck past deletionTimestamp + 60 s',
+      pod: f.deleting,
+      ctx: { now: 91 },
+      want: { reason: 'Terminating', detail: 'stuck', abnormal: true },
+    },
     {
       name: 'on a drained node it is abnormal',
       pod: f.deleting,
@@ -252,7 +343,11 @@ describe('rule 4: a deletion in progress', () => {
       want: { reason: 'Terminating', initiator: 'drain', abnormal: true },
     },
     { name: 'beats the containers', pod: withDeletion(f.crashLoop, at(30)), want: { reason: 'Terminating' } },
-    { name: 'not for a finished pod', pod: withDeletion(f.jobFailed, at(30)), want: { reason: 'Error', kubectlStatus: 'Error' } },
+    {
+      name: 'not for a finished pod',
+      pod: withDeletion(f.jobFailed, at(30)),
+      want: { reason: 'Error', kubectlStatus: 'Error' },
+    },
   ]);
 });
 
@@ -274,18 +369,33 @@ describe('rule 5: containers', () => {
     {
       name: 'a: OOMKilled in lastState while restarting',
       pod: f.oomCrashLoop,
-      want: { reason: 'OOMKilled', source: 'container.lastTerminated', detail: 'container app', since: at(-40), kubectlStatus: 'CrashLoopBackOff' },
+      want: {
+        reason: 'OOMKilled',
+        source: 'container.lastTerminated',
+        detail: 'container app',
+        since: at(-40),
+        kubectlStatus: 'CrashLoopBackOff',
+      },
     },
     {
       name: 'a: OOMKilled in an init container lastState',
       pod: f.initOomCrashLoop,
       want: { reason: 'OOMKilled', source: 'initContainer.lastTerminated', kubectlStatus: 'Init:CrashLoopBackOff' },
     },
-    { name: 'a: an old OOM kill of a container running fine since', pod: f.oomRecovered, want: { reason: 'Running', abnormal: false } },
+    {
+      name: 'a: an old OOM kill of a container running fine since',
+      pod: f.oomRecovered,
+      want: { reason: 'Running', abnormal: false },
+    },
     {
       name: 'b: an init container in CrashLoopBackOff',
       pod: f.initCrashLoop,
-      want: { reason: 'CrashLoopBackOff', source: 'initContainer.waiting', detail: 'Error, exit code 3', kubectlStatus: 'Init:CrashLoopBackOff' },
+      want: {
+        reason: 'CrashLoopBackOff',
+        source: 'initContainer.waiting',
+        detail: 'Error, exit code 3',
+        kubectlStatus: 'Init:CrashLoopBackOff',
+      },
     },
     {
       name: 'b: an init container that failed',
@@ -295,21 +405,50 @@ describe('rule 5: containers', () => {
     {
       name: 'c: CrashLoopBackOff names the last termination',
       pod: f.crashLoop,
-      want: { reason: 'CrashLoopBackOff', source: 'container.waiting', initiator: 'container', detail: 'Error, exit code 1', since: at(-90) },
+      want: {
+        reason: 'CrashLoopBackOff',
+        source: 'container.waiting',
+        initiator: 'container',
+        detail: 'Error, exit code 1',
+        since: at(-90),
+      },
     },
     {
       name: 'c: ImagePullBackOff',
       pod: f.imagePullBackOff,
-      want: { reason: 'ImagePullBackOff', detail: 'container app', since: null, message: 'Back-off pulling image "registry.example/app:typo"' },
+      want: {
+        reason: 'ImagePullBackOff',
+        detail: 'container app',
+        since: null,
+        message: 'Back-off pulling image "registry.example/app:typo"',
+      },
     },
-    { name: 'c: CreateContainerConfigError', pod: f.createContainerConfigError, want: { reason: 'CreateContainerConfigError' } },
+    {
+      name: 'c: CreateContainerConfigError',
+      pod: f.createContainerConfigError,
+      want: { reason: 'CreateContainerConfigError' },
+    },
     {
       name: 'd: terminated Error',
       pod: f.jobFailed,
-      want: { reason: 'Error', source: 'container.terminated', detail: 'exit code 1', since: at(-120), kubectlStatus: 'Error' },
+      want: {
+        reason: 'Error',
+        source: 'container.terminated',
+        detail: 'exit code 1',
+        since: at(-120),
+        kubectlStatus: 'Error',
+      },
     },
-    { name: 'd: an empty reason with an exit code', pod: f.exitNoReason, want: { reason: 'Error', detail: 'exit code 2', kubectlStatus: 'ExitCode:2' } },
-    { name: 'd: an empty reason with a signal', pod: f.signalNoReason, want: { reason: 'Error', detail: 'signal 9', kubectlStatus: 'Signal:9' } },
+    {
+      name: 'd: an empty reason with an exit code',
+      pod: f.exitNoReason,
+      want: { reason: 'Error', detail: 'exit code 2', kubectlStatus: 'ExitCode:2' },
+    },
+    {
+      name: 'd: an empty reason with a signal',
+      pod: f.signalNoReason,
+      want: { reason: 'Error', detail: 'signal 9', kubectlStatus: 'Signal:9' },
+    },
     {
       name: 'd: ContainerStatusUnknown',
       pod: f.containerStatusUnknown,
@@ -332,7 +471,9 @@ describe('rule 5: containers', () => {
         name: 'two-1-b',
         phase: 'Running',
         initContainers: [['proxy', 'Always']],
-        initContainerStatuses: [waiting('proxy', 'CrashLoopBackOff', '', { last: { terminated: exit({ reason: 'Error', exitCode: 1 }) } })],
+        initContainerStatuses: [
+          waiting('proxy', 'CrashLoopBackOff', '', { last: { terminated: exit({ reason: 'Error', exitCode: 1 }) } }),
+        ],
         containerStatuses: [waiting('app', 'ImagePullBackOff')],
       }),
       want: { reason: 'CrashLoopBackOff', source: 'initContainer.waiting' },
@@ -373,7 +514,11 @@ describe('rule 6: scheduling', () => {
         kubectlStatus: 'Pending',
       },
     },
-    { name: 'SchedulingGated', pod: f.schedulingGated, want: { reason: 'SchedulingGated', initiator: 'scheduler', kubectlStatus: 'SchedulingGated' } },
+    {
+      name: 'SchedulingGated',
+      pod: f.schedulingGated,
+      want: { reason: 'SchedulingGated', initiator: 'scheduler', kubectlStatus: 'SchedulingGated' },
+    },
   ]);
 });
 
@@ -401,16 +546,41 @@ describe('rule 8: healthy', () => {
     {
       name: 'Running',
       pod: f.healthyRunning,
-      want: { reason: 'Running', category: 'healthy', source: 'phase', abnormal: false, since: at(-600), kubectlStatus: 'Running' },
+      want: {
+        reason: 'Running',
+        category: 'healthy',
+        source: 'phase',
+        abnormal: false,
+        since: at(-600),
+        kubectlStatus: 'Running',
+      },
     },
-    { name: 'Completed', pod: f.completedJob, want: { reason: 'Completed', category: 'healthy', since: at(-200), kubectlStatus: 'Completed' } },
+    {
+      name: 'Completed',
+      pod: f.completedJob,
+      want: { reason: 'Completed', category: 'healthy', since: at(-200), kubectlStatus: 'Completed' },
+    },
     {
       name: 'ContainerCreating',
       pod: f.containerCreating,
-      want: { reason: 'ContainerCreating', source: 'container.waiting', category: 'healthy', abnormal: false, kubectlStatus: 'ContainerCreating' },
+      want: {
+        reason: 'ContainerCreating',
+        source: 'container.waiting',
+        category: 'healthy',
+        abnormal: false,
+        kubectlStatus: 'ContainerCreating',
+      },
     },
-    { name: 'Pending', pod: f.pendingUnbound, want: { reason: 'Pending', source: 'phase', abnormal: false, kubectlStatus: 'Pending' } },
-    { name: 'Failed with nothing to say why', pod: f.failedNoReason, want: { reason: 'Failed', category: 'other', abnormal: true } },
+    {
+      name: 'Pending',
+      pod: f.pendingUnbound,
+      want: { reason: 'Pending', source: 'phase', abnormal: false, kubectlStatus: 'Pending' },
+    },
+    {
+      name: 'Failed with nothing to say why',
+      pod: f.failedNoReason,
+      want: { reason: 'Failed', category: 'other', abnormal: true },
+    },
     { name: 'phase Unknown', pod: f.phaseUnknown, want: { reason: 'Unknown', category: 'other', abnormal: true } },
   ]);
 });
@@ -424,7 +594,7 @@ describe('signals', () => {
         ['Evicted', 'status.reason', undefined],
         ['TerminationByKubelet', 'condition:DisruptionTarget', undefined],
         ['ContainerStatusUnknown', 'container.terminated', 'app'],
-      ],
+      ]
     );
   });
 
@@ -436,12 +606,14 @@ describe('signals', () => {
         ['OOMKilled', 'container.lastTerminated'],
         ['CrashLoopBackOff', 'container.waiting'],
         ['ContainersNotReady', 'condition:Ready'],
-      ],
+      ]
     );
   });
 
   it('a healthy pod has its phase as its only signal', () => {
-    assert.deepEqual(explainPod(f.healthyRunning, context()).signals, [{ reason: 'Running', source: 'phase', message: '' }]);
+    assert.deepEqual(explainPod(f.healthyRunning, context()).signals, [
+      { reason: 'Running', source: 'phase', message: '' },
+    ]);
   });
 });
 
@@ -450,7 +622,7 @@ describe('the answer', () => {
     const a = explainPod(f.crashLoop, context());
     assert.deepEqual(
       { namespace: a.namespace, name: a.name, uid: a.uid, node: a.node, phase: a.phase },
-      { namespace: 'shop', name: 'api-5c9d8-c6v7b', uid: 'uid-shop-api-5c9d8-c6v7b', node: 'node-a', phase: 'Running' },
+      { namespace: 'shop', name: 'api-5c9d8-c6v7b', uid: 'uid-shop-api-5c9d8-c6v7b', node: 'node-a', phase: 'Running' }
     );
   });
 
@@ -480,4 +652,3 @@ describe('the answer', () => {
     assert.equal(a.detail, 'stuck');
   });
 });
-

@@ -2,16 +2,28 @@
 // for a pod that shows it; a value added to types.ts without a row here fails the coverage check.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CATEGORIES, explainPod, INITIATORS, SOURCES, type Category, type Initiator, type Source } from '../../src/engine/index.ts';
+import {
+  CATEGORIES,
+  explainPod,
+  INITIATORS,
+  SOURCES,
+  type Category,
+  type Initiator,
+  type Source,
+} from '../../src/engine/index.ts';
 import { context, event, node, type ContextOpts } from '../fixtures/k8s.ts';
 import * as f from '../fixtures/pods.ts';
 
 type Case = [pod: Record<string, unknown>, ctx?: ContextOpts];
 
 const karpenterEvent: ContextOpts = {
-  events: [event({ pod: f.evictionApi, reason: 'Evicted', message: 'Evicted pod: Empty', component: 'karpenter', time: 0 })],
+  events: [
+    event({ pod: f.evictionApi, reason: 'Evicted', message: 'Evicted pod: Empty', component: 'karpenter', time: 0 }),
+  ],
 };
-const taintedNode = (key: string): ContextOpts => ({ nodes: [node('node-a', { taints: [{ key, effect: 'NoSchedule' }] })] });
+const taintedNode = (key: string): ContextOpts => ({
+  nodes: [node('node-a', { taints: [{ key, effect: 'NoSchedule' }] })],
+});
 
 const sources: Record<Source, Case> = {
   'status.reason': [f.evictedMemory],
@@ -55,11 +67,31 @@ const initiators: Record<Exclude<Initiator, 'user'>, Case> = {
   'cluster-autoscaler': [f.evictionApi, taintedNode('ToBeDeletedByClusterAutoscaler')],
   descheduler: [
     f.evictionApi,
-    { events: [event({ pod: f.evictionApi, reason: 'RemoveDuplicates', message: 'pod evicted from node-a node by sigs.k8s.io/descheduler', component: '', time: 0 })] },
+    {
+      events: [
+        event({
+          pod: f.evictionApi,
+          reason: 'RemoveDuplicates',
+          message: 'pod evicted from node-a node by sigs.k8s.io/descheduler',
+          component: '',
+          time: 0,
+        }),
+      ],
+    },
   ],
   vpa: [
     f.evictionApi,
-    { events: [event({ pod: f.evictionApi, reason: 'EvictedByVPA', message: 'Pod was evicted by VPA Updater to apply resource recommendation.', component: 'vpa-updater', time: 0 })] },
+    {
+      events: [
+        event({
+          pod: f.evictionApi,
+          reason: 'EvictedByVPA',
+          message: 'Pod was evicted by VPA Updater to apply resource recommendation.',
+          component: 'vpa-updater',
+          time: 0,
+        }),
+      ],
+    },
   ],
   drain: [f.evictionApi, taintedNode('node.kubernetes.io/unschedulable')],
   container: [f.oomKilledJob],

@@ -46,12 +46,22 @@ function candidate(
   reason: string,
   detail: string,
   message: string,
-  since: string | null,
+  since: string | null
 ): Candidate {
   const signal: Signal = { reason, source, message, container: c.name };
   return {
     rank,
-    finding: { reason, category: 'container', source, initiator: 'container', detail, message, since, abnormal: true, signal },
+    finding: {
+      reason,
+      category: 'container',
+      source,
+      initiator: 'container',
+      detail,
+      message,
+      since,
+      abnormal: true,
+      signal,
+    },
   };
 }
 
@@ -79,7 +89,15 @@ function observe(c: ContainerInput, init: boolean): Candidate[] {
     const oom = last.reason === 'OOMKilled';
     const detail = oom ? `container ${c.name}` : terminationDetail(last);
     out.push(
-      candidate(oom ? OOM : SIGNAL_ONLY, c, `${prefix}.lastTerminated`, last.reason || 'Error', detail, last.message, last.finishedAt),
+      candidate(
+        oom ? OOM : SIGNAL_ONLY,
+        c,
+        `${prefix}.lastTerminated`,
+        last.reason || 'Error',
+        detail,
+        last.message,
+        last.finishedAt
+      )
     );
   }
   return out;

@@ -15,7 +15,10 @@ function noExecuteTaint(facts: Facts): string {
   return node?.taints.find((t) => t.effect === 'NoExecute')?.key ?? '';
 }
 
-function classify(facts: Facts, c: ConditionInput): Omit<Finding, 'source' | 'message' | 'since' | 'abnormal' | 'signal'> {
+function classify(
+  facts: Facts,
+  c: ConditionInput
+): Omit<Finding, 'source' | 'message' | 'since' | 'abnormal' | 'signal'> {
   switch (c.reason) {
     case 'TerminationByKubelet': {
       const k = classifyKubeletTermination(c.message);

@@ -3,8 +3,15 @@
 import { conditionIs, type Facts, type Finding } from '../facts.ts';
 import type { Category, Signal, Source } from '../types.ts';
 
-function finding(reason: string, source: Source, category: Category, since: string | null, container?: string): Finding {
-  const signal: Signal = container === undefined ? { reason, source, message: '' } : { reason, source, message: '', container };
+function finding(
+  reason: string,
+  source: Source,
+  category: Category,
+  since: string | null,
+  container?: string
+): Finding {
+  const signal: Signal =
+    container === undefined ? { reason, source, message: '' } : { reason, source, message: '', container };
   return {
     reason,
     category,
@@ -22,7 +29,8 @@ function finding(reason: string, source: Source, category: Category, since: stri
 function lastFinished(facts: Facts): string | null {
   let latest: string | null = null;
   for (const c of facts.pod.containers) {
-    if (c.finishedAt !== null && (latest === null || Date.parse(c.finishedAt) > Date.parse(latest))) latest = c.finishedAt;
+    if (c.finishedAt !== null && (latest === null || Date.parse(c.finishedAt) > Date.parse(latest)))
+      latest = c.finishedAt;
   }
   return latest;
 }

@@ -7,7 +7,11 @@ function notReady(facts: Facts): ConditionInput | undefined {
 }
 
 // The kubelet's reasons: ContainersNotReady, ReadinessGatesNotReady.
-const signal = (c: ConditionInput): Signal => ({ reason: c.reason || 'NotReady', source: 'condition:Ready', message: c.message });
+const signal = (c: ConditionInput): Signal => ({
+  reason: c.reason || 'NotReady',
+  source: 'condition:Ready',
+  message: c.message,
+});
 
 export const readinessRule: Rule = {
   find(facts): Finding | null {

@@ -30,8 +30,12 @@ function isAdmissionReason(reason: string): boolean {
   return ADMISSION_REASONS.has(reason) || reason.startsWith('OutOf') || reason.startsWith('PodOS');
 }
 
-function classify(reason: string, message: string): { reason: string; category: Category; initiator: Initiator; detail: string } {
-  if (reason === 'Evicted') return { reason, category: 'eviction', initiator: 'kubelet', detail: evictionDetail(message) };
+function classify(
+  reason: string,
+  message: string
+): { reason: string; category: Category; initiator: Initiator; detail: string } {
+  if (reason === 'Evicted')
+    return { reason, category: 'eviction', initiator: 'kubelet', detail: evictionDetail(message) };
   // "Shutdown" before Kubernetes 1.22, "Terminated" with a shutdown message since.
   if (reason === 'Shutdown' || (reason === 'Terminated' && isShutdownMessage(message))) {
     return { reason: 'Shutdown', category: 'node', initiator: 'kubelet', detail: '' };
