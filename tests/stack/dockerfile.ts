@@ -58,7 +58,7 @@ export interface Replayed {
 }
 
 /**
- * Replays a Dockerfile whose stages all run Node (their RUN steps use this machine's Node 24 and
+ * Replays a Dockerfile (a path in the repository) whose stages all run Node (their RUN steps use this machine's Node 24 and
  * npm, and npm's cache) into `out`, with `context` as the build context.
  */
 export async function replay(dockerfile: string, context: string, out: string): Promise<Replayed> {

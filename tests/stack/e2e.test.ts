@@ -1,0 +1,170 @@
+// The stack end to end, on loopback: the proxy runs from a replay of pkg-proxy/Dockerfile (only
+// what the image holds), with compose's arguments, against the real API server; real Prometheus
+// loads provisioning/prometheus (target pointed at that proxy) and scrapes it while driver
+// scenarios happen; then the alert rules, the Grafana rule queries and the dashboard queries run on
+// the scraped data.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { stringify } from 'yaml';
+import { Cluster } from '../cluster/driver.ts';
+import { SCENARIOS, createNodes } from '../cluster/scenarios.ts';
+import { replay, type Replayed } from './dockerfile.ts';
+import { apiServer } from './kube.ts';
+import {
+  DASHBOARD_FILES,
+  GRAFANA_RULES,
+  PROMETHEUS_RULES,
+  eventually,
+  freePort,
+  readJson,
+  readYaml,
+  repo,
+  root,
+  run,
+} from './lib.ts';
+
+interface Started {
+  proc: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function start(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): Started {
+  const proc = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout!.on('data', (d) => (output += d));
+  proc.stderr!.on('data', (d) => (output += d));
+  return {
+    proc,
+    output: () => output,
+    stop: async () => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+const PLAYED = ['karpenter-eviction', 'crashloop-oom', 'graceful-node-shutdown'].map((name) => SCENARIOS.find((s) => s.name === name)!);
+const namespace = `stack-${Date.now().toString(36)}`;
+
+let dir: string;
+let image: Replayed;
+let proxy: Started;
+let prometheus: Started;
+let prometheusUrl: string;
+let release: () => Promise<void>;
+
+async function query(expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+  const res = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+  const body = await res.json();
+  assert.equal(body.status, 'success', `${expr}: ${body.error}`);
+  return body.data.result;
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'podreasons-stack-'));
+  const harness = await apiServer();
+  release = harness.release;
+  image = await replay('pkg-proxy/Dockerfile', root, join(dir, 'image'));
+
+  const compose = readYaml('docker-compose.yaml').services.proxy;
+  const args = [...image.entrypoint, ...compose.command].map((a: string) =>
+    a.startsWith('--kubeconfig=') ? `--kubeconfig=${harness.server.kubeconfigPath}` : a
+  );
+  const port = await freePort();
+  const env = { PATH: process.env.PATH, ...image.env, PODREASONS_LISTEN: `127.0.0.1:${port}`, PODREASONS_TOKEN: 'stack-test-token' };
+  assert.equal(args[0], 'node');
+  proxy = start(process.execPath, args.slice(1), { cwd: image.workdir, env });
+  // The image's own health check, then readiness (the initial sync).
+  const [check, ...checkArgs] = image.healthcheck!;
+  assert.equal(check, 'node');
+  await eventually(() => `the health check; the proxy said: ${proxy.output()}`, async () =>
+    (await run(process.execPath, checkArgs, { cwd: image.workdir, env })) ? true : undefined
+  );
+  await eventually('/readyz', async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined));
+
+  const cluster = new Cluster(harness.server.kubeConfig('admin'));
+  await cluster.ensureNamespace(namespace);
+  const nodes = await createNodes(cluster, namespace);
+  for (const scenario of PLAYED) await scenario.play(cluster, namespace, scenario.name, nodes);
+
+  // Only the target and the intervals change: the rules are the file's, loaded from where it is.
+  const config = readYaml('provisioning/prometheus/prometheus.yml');
+  config.global = { ...config.global, scrape_interval: '1s', evaluation_interval: '1s' };
+  config.rule_files = config.rule_files.map((f: string) => repo('provisioning/prometheus', f));
+  config.scrape_configs[0].static_configs = [{ targets: [`127.0.0.1:${port}`] }];
+  writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
+  const promPort = await freePort();
+  prometheusUrl = `http://127.0.0.1:${promPort}`;
+  prometheus = start(
+    'prometheus',
+    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`],
+    {}
+  );
+  await eventually(() => `Prometheus to scrape the proxy; it said: ${prometheus.output().slice(-500)}`, async () =>
+    (await query(`podreasons_pod_reason{namespace="${namespace}"}`)).length >= 2 ? true : undefined
+  );
+});
+
+after(async () => {
+  await prometheus?.stop();
+  await proxy?.stop();
+  await release?.();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('Prometheus scrapes the proxy under job "podreasons" and loads every rule', async () => {
+  const [up] = await query('up{job="podreasons"}');
+  assert.equal(up.value[1], '1');
+  const body = await (await fetch(`${prometheusUrl}/api/v1/rules`)).json();
+  const loaded = body.data.groups.flatMap((g: any) => g.rules.map((r: any) => r.name)).sort();
+  const defined = readYaml(PROMETHEUS_RULES).groups.flatMap((g: any) => g.rules.map((r: any) => r.alert)).sort();
+  assert.deepEqual(loaded, defined);
+});
+
+test('the alert expressions find the played pods by namespace, pod and reason', async () => {
+  const rules = readYaml(PROMETHEUS_RULES).groups.flatMap((g: any) => g.rules);
+  const firing = async (alert: string) => {
+    const result = await query(rules.find((r: any) => r.alert === alert).expr);
+    return result.filter((s) => s.metric.namespace === namespace).map((s) => `${s.metric.pod} ${s.metric.reason}`);
+  };
+  assert.deepEqual(await firing('PodReasonsOOMKilled'), ['crashloop-oom OOMKilled']);
+  assert.deepEqual(await firing('PodReasonsNodeShutdown'), ['graceful-node-shutdown Shutdown']);
+  for (const rule of rules) await query(rule.expr);
+});
+
+test('the Grafana rule queries see the Karpenter eviction and the watches', async () => {
+  const queries = Object.fromEntries(
+    readYaml(GRAFANA_RULES).groups.flatMap((g: any) => g.rules).map((r: any) => [r.title, r.data[0].model.expr])
+  );
+  const burst = await query(queries.PodReasonsEvictionBurst);
+  assert.ok(Number(burst.find((s) => s.metric.initiator === 'karpenter')?.value[1]) >= 1, JSON.stringify(burst));
+  const watches = await query(queries.PodReasonsWatchUnhealthy);
+  assert.ok(watches.some((s) => s.metric.resource === 'pods' && s.value[1] === '1'), JSON.stringify(watches));
+  const stale = await query(queries.PodReasonsWatchStale);
+  assert.ok(stale.length > 0 && stale.every((s) => Number(s.value[1]) < 900), JSON.stringify(stale));
+});
+
+test('the dashboards\' Prometheus queries return the played transitions', async () => {
+  const exprs = DASHBOARD_FILES.flatMap((path) =>
+    readJson(path).panels.flatMap((p: any) => (p.targets ?? []).filter((t: any) => t.expr).map((t: any) => t.expr as string))
+  );
+  // As Grafana sends them with every variable on All, and the pod variables on a played pod.
+  const values: Record<string, string> = { namespace: namespace, pod: 'crashloop-oom' };
+  const substituted = exprs.map((expr) =>
+    expr.replace(/\$\{(\w+)(?::(\w+))?\}|\$(\w+)/g, (_, a, format, b) => {
+      const name = a ?? b;
+      if (name.includes('interval')) return '1m';
+      return format === 'regex' ? '.*' : values[name];
+    })
+  );
+  const results = await Promise.all(substituted.map(query));
+  const reasons = new Set(results.flat().map((s) => s.metric.reason).filter(Boolean));
+  for (const expected of ['EvictionByEvictionAPI', 'OOMKilled', 'Shutdown']) assert.ok(reasons.has(expected), `${expected} in ${[...reasons]}`);
+});
