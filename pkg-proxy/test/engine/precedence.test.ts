@@ -57,6 +57,17 @@ describe('rule 1: status.reason', () => {
       want: { reason: 'Evicted', detail: 'admission:DiskPressure', kubectlStatus: 'Evicted' },
     },
     {
+      name: 'Evicted at admission under several node conditions',
+      pod: pod({
+        name: 'batch-1-m2n3b',
+        phase: 'Failed',
+        reason: 'Evicted',
+        message: 'The node had condition: [MemoryPressure DiskPressure]. ',
+        containerStatuses: [],
+      }),
+      want: { reason: 'Evicted', detail: 'admission:MemoryPressure,DiskPressure' },
+    },
+    {
       name: 'Terminated by graceful node shutdown',
       pod: f.nodeShutdown,
       want: { reason: 'Shutdown', category: 'node', initiator: 'kubelet', source: 'status.reason', since: at(-20) },
