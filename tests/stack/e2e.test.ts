@@ -62,7 +62,7 @@ let release: () => Promise<void>;
 
 async function query(expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
   const res = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const body = await res.json();
+  const body: any = await res.json();
   assert.equal(body.status, 'success', `${expr}: ${body.error}`);
   return body.data.result;
 }
@@ -122,7 +122,7 @@ after(async () => {
 test('Prometheus scrapes the proxy under job "podreasons" and loads every rule', async () => {
   const [up] = await query('up{job="podreasons"}');
   assert.equal(up.value[1], '1');
-  const body = await (await fetch(`${prometheusUrl}/api/v1/rules`)).json();
+  const body: any = await (await fetch(`${prometheusUrl}/api/v1/rules`)).json();
   const loaded = body.data.groups.flatMap((g: any) => g.rules.map((r: any) => r.name)).sort();
   const defined = readYaml(PROMETHEUS_RULES).groups.flatMap((g: any) => g.rules.map((r: any) => r.alert)).sort();
   assert.deepEqual(loaded, defined);
@@ -152,7 +152,7 @@ test('the Grafana rule queries see the Karpenter eviction and the watches', asyn
 });
 
 test('the dashboards\' Prometheus queries return the played transitions', async () => {
-  const exprs = DASHBOARD_FILES.flatMap((path) =>
+  const exprs: string[] = DASHBOARD_FILES.flatMap((path) =>
     readJson(path).panels.flatMap((p: any) => (p.targets ?? []).filter((t: any) => t.expr).map((t: any) => t.expr as string))
   );
   // As Grafana sends them with every variable on All, and the pod variables on a played pod.
