@@ -1,6 +1,7 @@
 // Command harness runs a real etcd and a real kube-apiserver on loopback for tests and the demo.
 //
-//	harness up [--dir D] [--keep]     etcd + API server as child processes, RBAC identities, kubeconfig;
+//	harness up [--dir D] [--keep] [--stop-on-stdin-close]
+//	                                  etcd + API server as child processes, RBAC identities, kubeconfig;
 //	                                  prints "READY kubeconfig=<path>"; SIGHUP restarts the API server
 //	                                  (etcd keeps its data), SIGTERM/SIGINT stops both.
 //	harness compact --dir D           compacts etcd at its current revision (old resourceVersions → 410)

@@ -47,6 +47,7 @@ func runUp(args []string) error {
 	fs := flag.NewFlagSet("up", flag.ExitOnError)
 	dir := fs.String("dir", "", "state directory (default: a new temporary directory)")
 	keep := fs.Bool("keep", false, "keep the state directory on exit")
+	stopOnStdinClose := fs.Bool("stop-on-stdin-close", false, "stop when standard input closes (the parent process died)")
 	_ = fs.Parse(args)
 
 	h := &harness{dir: *dir, tokens: map[string]string{}}
@@ -71,6 +72,13 @@ func runUp(args []string) error {
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	defer h.stopAll()
+	if *stopOnStdinClose {
+		// A test runner that is killed cannot stop us: its end closes our stdin instead.
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			signals <- syscall.SIGTERM
+		}()
+	}
 
 	if err := h.prepare(); err != nil {
 		return err
@@ -168,6 +176,7 @@ func (h *harness) startEtcd() error {
 	cmd := exec.Command(h.self, "etcd", "--dir", filepath.Join(h.dir, "etcd"),
 		fmt.Sprintf("--client-port=%d", clientPort), fmt.Sprintf("--peer-port=%d", peerPort))
 	cmd.Stderr = mustLog(filepath.Join(h.dir, "etcd.log"))
+	cmd.SysProcAttr = diesWithParent()
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
@@ -201,6 +210,7 @@ func (h *harness) startAPIServer() error {
 	cmd := exec.Command(h.self, "apiserver", "--dir", h.dir, "--etcd", h.etcdURL, fmt.Sprintf("--port=%d", h.apiPort))
 	logFile := mustLog(filepath.Join(h.dir, "apiserver.log"))
 	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.SysProcAttr = diesWithParent()
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -253,6 +263,11 @@ func (h *harness) stopAll() {
 			_ = h.etcd.Process.Kill()
 		}
 	}
+}
+
+// diesWithParent makes the kernel stop a child if "up" itself is killed (Linux).
+func diesWithParent() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 }
 
 func get(client *http.Client, url, token string) bool {

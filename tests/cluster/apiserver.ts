@@ -126,7 +126,7 @@ export class ApiServer {
 /** Starts a new harness and resolves once it is ready. */
 export async function startApiServer(log: (line: string) => void = () => {}): Promise<ApiServer> {
   const binary = await ensureHarnessBinary(log);
-  const proc = spawn(binary, ['up'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(binary, ['up', '--stop-on-stdin-close'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const kubeconfigPath = await new Promise<string>((resolveReady, reject) => {
     let buffered = '';
     const onData = (chunk: Buffer) => {
