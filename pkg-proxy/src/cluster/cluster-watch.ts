@@ -84,7 +84,7 @@ export class ClusterWatch {
     const handlers: Record<Resource, { replace(items: unknown[]): void; event(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: unknown): void }> = {
       pods: { replace: (items) => store.replacePods(items as never[], namespace), event: (t, o) => store.applyPod(t, o as never) },
       nodes: { replace: (items) => store.replaceNodes(items as never[]), event: (t, o) => store.applyNode(t, o as never) },
-      events: { replace: (items) => store.replaceEvents(items as never[]), event: (t, o) => store.applyEvent(t, o as never) },
+      events: { replace: (items) => store.replaceEvents(items as never[], namespace), event: (t, o) => store.applyEvent(t, o as never) },
     };
     const watcher = new ResourceWatcher({
       resource,

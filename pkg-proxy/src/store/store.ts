@@ -133,12 +133,14 @@ export class PodStore extends EventEmitter<StoreEvents> {
       this.recordTransition(answer, deleted);
     }
     if (!deleted) {
-      if (previous && previous.node !== answer.node) this.podsByNode.get(previous.node)?.delete(uid);
+      const before = this.pods.get(uid)?.view;
+      if (previous && previous.node !== answer.node) this.unindexNode(previous.node, uid);
       this.pods.set(uid, { input, view });
       this.indexByNode(answer.node, uid);
       if (input.deletionTimestamp) this.terminating.add(uid);
       else this.terminating.delete(uid);
-      this.emit('upsert', view);
+      // Re-classifications (node changes, the stuck-deletion tick) often change nothing.
+      if (!before || !sameView(before, view)) this.emit('upsert', view);
     }
     return view;
   }
@@ -150,7 +152,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
     this.pods.delete(uid);
     this.terminating.delete(uid);
     this.events.delete(uid);
-    if (record) this.podsByNode.get(record.view.answer.node)?.delete(uid);
+    if (record) this.unindexNode(record.view.answer.node, uid);
     if (view.answer.abnormal) this.addTombstone(uid, view);
     this.emit('delete', view);
   }
@@ -160,6 +162,11 @@ export class PodStore extends EventEmitter<StoreEvents> {
     let set = this.podsByNode.get(node);
     if (!set) this.podsByNode.set(node, (set = new Set()));
     set.add(uid);
+  }
+
+  private unindexNode(node: string, uid: string): void {
+    const set = this.podsByNode.get(node);
+    if (set?.delete(uid) && set.size === 0) this.podsByNode.delete(node);
   }
 
   private reclassify(uid: string): void {
@@ -182,18 +189,20 @@ export class PodStore extends EventEmitter<StoreEvents> {
   }
 
   replaceNodes(objs: readonly KubeObject[]): void {
-    const changed = new Set([...(this.nodes?.keys() ?? [])]);
     this.nodes = new Map(objs.map((o) => [o.metadata!.name!, toNodeInput(o)]));
-    for (const name of this.nodes.keys()) changed.add(name);
-    for (const name of changed) this.reclassifyNode(name);
+    this.reclassifyBoundPods();
   }
 
   /** Node data became unavailable (forbidden): node rules and node attribution stop applying. */
   dropNodes(): void {
     if (!this.nodes) return;
-    const names = [...this.nodes.keys()];
     this.nodes = null;
-    for (const name of names) this.reclassifyNode(name);
+    this.reclassifyBoundPods();
+  }
+
+  /** Every pod on a node, including nodes that are gone. */
+  private reclassifyBoundPods(): void {
+    for (const node of [...this.podsByNode.keys()]) this.reclassifyNode(node);
   }
 
   applyEvent(type: WatchEventType, obj: KubeObject & { involvedObject?: { uid?: string } }): void {
@@ -208,8 +217,11 @@ export class PodStore extends EventEmitter<StoreEvents> {
     this.reclassify(uid);
   }
 
-  replaceEvents(objs: readonly (KubeObject & { involvedObject?: { uid?: string } })[]): void {
-    this.events.clear();
+  /** Replaces the pod events of one namespace (null: all) after a (re)list. */
+  replaceEvents(objs: readonly (KubeObject & { involvedObject?: { uid?: string } })[], namespace: string | null): void {
+    for (const [uid, list] of this.events) {
+      if (namespace === null || list[0]?.input.namespace === namespace) this.events.delete(uid);
+    }
     for (const obj of objs) this.applyEvent('ADDED', obj);
   }
 
@@ -333,4 +345,8 @@ export class PodStore extends EventEmitter<StoreEvents> {
   currentPods(): IterableIterator<PodRecord> {
     return this.pods.values();
   }
+}
+
+function sameView(a: PodView, b: PodView): boolean {
+  return a.labels === b.labels && JSON.stringify(a.answer) === JSON.stringify(b.answer);
 }
