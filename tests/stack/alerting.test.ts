@@ -3,7 +3,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CATEGORIES, INITIATORS } from '../../pkg-proxy/src/engine/types.ts';
-import { DASHBOARD_FILES, GRAFANA_RULES, PROMETHEUS_RULES, datasources, exactMatchers, readJson, readYaml, repo, run } from './lib.ts';
+import {
+  DASHBOARD_FILES,
+  GRAFANA_RULES,
+  PROMETHEUS_RULES,
+  datasources,
+  exactMatchers,
+  readJson,
+  readYaml,
+  repo,
+  run,
+} from './lib.ts';
 
 interface PromRule {
   alert: string;
@@ -64,7 +74,8 @@ describe('Prometheus rules', () => {
         if (label === 'initiator') assert.ok(INITIATORS.includes(value as never), `${rule.alert}: initiator ${value}`);
       }
       const kept = keptLabels(rule.expr);
-      for (const label of templateLabels(rule.annotations)) assert.ok(kept.includes(label), `${rule.alert}: $labels.${label} is dropped by the expression`);
+      for (const label of templateLabels(rule.annotations))
+        assert.ok(kept.includes(label), `${rule.alert}: $labels.${label} is dropped by the expression`);
     }
   });
 });
@@ -72,7 +83,8 @@ describe('Prometheus rules', () => {
 describe('Grafana-managed rules', () => {
   test('are provisioning file version 1 with unique uids', () => {
     assert.equal(grafanaFile.apiVersion, 1);
-    for (const group of grafanaFile.groups) assert.ok(group.name && group.folder && group.interval, JSON.stringify(group));
+    for (const group of grafanaFile.groups)
+      assert.ok(group.name && group.folder && group.interval, JSON.stringify(group));
     const uids = grafanaRules.map((r) => r.uid);
     assert.equal(new Set(uids).size, uids.length);
     for (const uid of uids) assert.ok(uid.length <= 40, `uid ${uid} is longer than Grafana allows`);
@@ -94,11 +106,18 @@ describe('Grafana-managed rules', () => {
     for (const rule of grafanaRules) {
       for (const step of rule.data) {
         if (step.datasourceUid === '__expr__') continue;
-        assert.equal(provisioned.get(step.datasourceUid), 'prometheus', `${rule.title}: data source ${step.datasourceUid}`);
+        assert.equal(
+          provisioned.get(step.datasourceUid),
+          'prometheus',
+          `${rule.title}: data source ${step.datasourceUid}`
+        );
       }
       assert.ok(asPromQL(rule).query.model.instant, `${rule.title}: alert queries must be instant`);
       const panels = dashboards.get(rule.dashboardUid)?.panels ?? [];
-      assert.ok(panels.some((p: any) => p.id === rule.panelId), `${rule.title}: no panel ${rule.panelId} in ${rule.dashboardUid}`);
+      assert.ok(
+        panels.some((p: any) => p.id === rule.panelId),
+        `${rule.title}: no panel ${rule.panelId} in ${rule.dashboardUid}`
+      );
     }
   });
 
@@ -107,7 +126,8 @@ describe('Grafana-managed rules', () => {
       const kept = keptLabels(asPromQL(rule).expr);
       const used = templateLabels(rule.annotations);
       assert.ok(used.length > 0, `${rule.title}: the summary names nothing`);
-      for (const label of used) assert.ok(kept.includes(label), `${rule.title}: $labels.${label} is dropped by the query`);
+      for (const label of used)
+        assert.ok(kept.includes(label), `${rule.title}: $labels.${label} is dropped by the query`);
     }
   });
 });

@@ -12,7 +12,8 @@ const compose = readYaml('docker-compose.yaml');
 /** A service with `extends` merged in the way Compose does for the keys used here. */
 function service(name: string): any {
   const own = compose.services[name];
-  if (!own.extends) return { ...own, dir: root, build: own.build && { ...own.build, context: resolve(root, own.build.context) } };
+  if (!own.extends)
+    return { ...own, dir: root, build: own.build && { ...own.build, context: resolve(root, own.build.context) } };
   const baseFile = repo(own.extends.file);
   const base = readYaml(relative(root, baseFile)).services[own.extends.service];
   const baseDir = dirname(baseFile);
@@ -27,7 +28,10 @@ function service(name: string): any {
       args: { ...base.build?.args, ...own.build?.args },
     },
     // Relative paths of the base file are relative to that file.
-    volumes: [...(base.volumes ?? []).map((v: string) => (v.startsWith('.') ? resolve(baseDir, v) : v)), ...(own.volumes ?? [])],
+    volumes: [
+      ...(base.volumes ?? []).map((v: string) => (v.startsWith('.') ? resolve(baseDir, v) : v)),
+      ...(own.volumes ?? []),
+    ],
     environment: { ...base.environment, ...own.environment },
   };
 }
@@ -84,7 +88,10 @@ describe('docker-compose.yaml', () => {
 
     test('is Grafana 13.2 on port 3000 with the plugin, unsigned loading allowed for its id', () => {
       assert.match(unsetEnv(grafana.build.args.grafana_version), /^13\.2\.\d+$/);
-      assert.ok(grafana.ports.some((p: string) => p.startsWith('3000:3000')), 'port 3000');
+      assert.ok(
+        grafana.ports.some((p: string) => p.startsWith('3000:3000')),
+        'port 3000'
+      );
       const plugin = mounts.find((m: any) => m.target === `/var/lib/grafana/plugins/${PLUGIN_ID}`);
       assert.equal(plugin && hostPath(grafana, plugin.source), repo('dist'));
       assert.ok(grafana.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS.split(',').includes(PLUGIN_ID));
@@ -139,21 +146,31 @@ describe('docker-compose.yaml', () => {
 
     test('Grafana and Prometheus reach the proxy where it listens, with the same token', () => {
       const env = Object.fromEntries(
-        last(proxyImage).instructions.filter((i) => i.keyword === 'ENV').map((i) => i.args.split('='))
+        last(proxyImage)
+          .instructions.filter((i) => i.keyword === 'ENV')
+          .map((i) => i.args.split('='))
       );
       const port = env.PODREASONS_LISTEN.split(':').pop();
       const grafana = service('grafana');
       const url = new URL(unsetEnv(grafana.environment.PODREASONS_PROXY_URL));
       assert.equal(`${url.hostname}:${url.port}`, `demo-cluster:${port}`);
-      assert.ok(cluster.ports.some((p: string) => p === `${port}:${port}/tcp`), 'the proxy port is published');
-      const scrape = readYaml('provisioning/prometheus/prometheus.yml').scrape_configs.find((s: any) => s.job_name === 'podreasons');
+      assert.ok(
+        cluster.ports.some((p: string) => p === `${port}:${port}/tcp`),
+        'the proxy port is published'
+      );
+      const scrape = readYaml('provisioning/prometheus/prometheus.yml').scrape_configs.find(
+        (s: any) => s.job_name === 'podreasons'
+      );
       assert.deepEqual(scrape.static_configs[0].targets, [`demo-cluster:${port}`]);
       assert.equal(proxy.environment.PODREASONS_TOKEN, grafana.environment.PODREASONS_TOKEN);
     });
 
     test('the demo cluster builds the harness with the Go version of tests/apiserver/go.mod', () => {
       const goVersion = /^go (\d+\.\d+)/m.exec(readText('tests/apiserver/go.mod'))![1];
-      assert.ok(clusterImage.some((s) => s.from === `golang:${goVersion}`), `no golang:${goVersion} stage`);
+      assert.ok(
+        clusterImage.some((s) => s.from === `golang:${goVersion}`),
+        `no golang:${goVersion} stage`
+      );
     });
   });
 
@@ -213,12 +230,18 @@ describe('images built from the repository root', () => {
     const stages = parseDockerfile('pkg-proxy/Dockerfile');
     for (const stage of stages) assert.equal(stage.from, 'node:24-slim');
     const runs = stages.flatMap((s) => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args));
-    assert.ok(runs.every((r) => !/npm (ci|install)/.test(r) || r.includes('--omit=dev')), 'dev dependencies installed');
+    assert.ok(
+      runs.every((r) => !/npm (ci|install)/.test(r) || r.includes('--omit=dev')),
+      'dev dependencies installed'
+    );
     const final = stages[stages.length - 1].instructions;
     const user = final.filter((i) => i.keyword === 'USER').pop()?.args ?? 'root';
     assert.ok(!/^(root|0)(:|$)/.test(user), `runs as ${user}`);
     assert.ok(final.some((i) => i.keyword === 'HEALTHCHECK'));
-    const entry = [...execForm(final.find((i) => i.keyword === 'ENTRYPOINT')!.args), ...execForm(final.find((i) => i.keyword === 'CMD')!.args)];
+    const entry = [
+      ...execForm(final.find((i) => i.keyword === 'ENTRYPOINT')!.args),
+      ...execForm(final.find((i) => i.keyword === 'CMD')!.args),
+    ];
     assert.deepEqual(entry, ['node', 'pkg-proxy/bin/podreasons.ts', 'serve']);
     const listen = final.find((i) => i.keyword === 'ENV' && i.args.startsWith('PODREASONS_LISTEN='));
     assert.equal(listen?.args, 'PODREASONS_LISTEN=0.0.0.0:8080');

@@ -14,7 +14,11 @@ const dir = mkdtempSync(join(tmpdir(), 'podreasons-demo-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('publishes a working kubeconfig with the demo playing, and removes it on SIGTERM', async () => {
-  const [, ...args] = execForm(parseDockerfile('tests/stack/demo-cluster/Dockerfile').at(-1)!.instructions.find((i) => i.keyword === 'ENTRYPOINT')!.args);
+  const [, ...args] = execForm(
+    parseDockerfile('tests/stack/demo-cluster/Dockerfile')
+      .at(-1)!
+      .instructions.find((i) => i.keyword === 'ENTRYPOINT')!.args
+  );
   const published = join(dir, 'kubeconfig');
   args[args.indexOf('--publish') + 1] = published;
   let output = '';
@@ -23,7 +27,11 @@ test('publishes a working kubeconfig with the demo playing, and removes it on SI
   proc.stderr.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((r) => proc.once('exit', r));
   try {
-    await eventually(() => `the kubeconfig; the entrypoint said: ${output}`, async () => (existsSync(published) ? true : undefined), 120_000);
+    await eventually(
+      () => `the kubeconfig; the entrypoint said: ${output}`,
+      async () => (existsSync(published) ? true : undefined),
+      120_000
+    );
     // As the proxy of the compose file uses it.
     const kc = new KubeConfig();
     kc.loadFromFile(published);

@@ -24,7 +24,12 @@ const SERVICE_MONITOR_CRD = {
   spec: {
     group: 'monitoring.coreos.com',
     scope: 'Namespaced',
-    names: { kind: 'ServiceMonitor', listKind: 'ServiceMonitorList', plural: 'servicemonitors', singular: 'servicemonitor' },
+    names: {
+      kind: 'ServiceMonitor',
+      listKind: 'ServiceMonitorList',
+      plural: 'servicemonitors',
+      singular: 'servicemonitor',
+    },
     versions: [
       {
         name: 'v1',
@@ -55,7 +60,10 @@ const SERVICE_MONITOR_CRD = {
                         port: { type: 'string' },
                         path: { type: 'string' },
                         scheme: { type: 'string', enum: ['http', 'https'] },
-                        interval: { type: 'string', pattern: '^(0|(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$' },
+                        interval: {
+                          type: 'string',
+                          pattern: '^(0|(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$',
+                        },
                         honorLabels: { type: 'boolean' },
                       },
                     },
@@ -70,7 +78,8 @@ const SERVICE_MONITOR_CRD = {
   },
 };
 
-const find = (objects: any[], kind: string, name?: string) => objects.filter((o) => o.kind === kind && (!name || o.metadata.name === name));
+const find = (objects: any[], kind: string, name?: string) =>
+  objects.filter((o) => o.kind === kind && (!name || o.metadata.name === name));
 const one = (objects: any[], kind: string) => {
   const found = find(objects, kind);
   assert.equal(found.length, 1, `expected one ${kind}, found ${found.length}`);
@@ -110,7 +119,9 @@ describe('rendered manifests', () => {
     const binding = one(base, 'ClusterRoleBinding');
     assert.equal(binding.roleRef.name, role.metadata.name);
     const sa = one(base, 'ServiceAccount');
-    assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: sa.metadata.name, namespace: sa.metadata.namespace }]);
+    assert.deepEqual(binding.subjects, [
+      { kind: 'ServiceAccount', name: sa.metadata.name, namespace: sa.metadata.namespace },
+    ]);
   });
 
   test('the pod is non-root, read-only, bounded, probed, and gets its token from a Secret', () => {
@@ -128,13 +139,24 @@ describe('rendered manifests', () => {
     // The only writable place is an emptyDir at /tmp.
     const tmp = container.volumeMounts.find((m: any) => m.mountPath === '/tmp');
     assert.ok(pod.volumes.find((v: any) => v.name === tmp?.name)?.emptyDir, 'no emptyDir at /tmp');
-    assert.ok(container.resources.requests.cpu && container.resources.requests.memory && container.resources.limits.memory);
+    assert.ok(
+      container.resources.requests.cpu && container.resources.requests.memory && container.resources.limits.memory
+    );
     const [port] = container.ports;
     assert.equal(flagValue(container.args, '--listen'), `0.0.0.0:${port.containerPort}`);
-    assert.deepEqual([container.readinessProbe.httpGet.path, container.readinessProbe.httpGet.port], ['/readyz', port.name]);
-    assert.deepEqual([container.livenessProbe.httpGet.path, container.livenessProbe.httpGet.port], ['/healthz', port.name]);
+    assert.deepEqual(
+      [container.readinessProbe.httpGet.path, container.readinessProbe.httpGet.port],
+      ['/readyz', port.name]
+    );
+    assert.deepEqual(
+      [container.livenessProbe.httpGet.path, container.livenessProbe.httpGet.port],
+      ['/healthz', port.name]
+    );
     const token = container.env.find((e: any) => e.name === 'PODREASONS_TOKEN');
-    assert.ok(token?.valueFrom?.secretKeyRef?.name && token.valueFrom.secretKeyRef.key, 'PODREASONS_TOKEN comes from a Secret');
+    assert.ok(
+      token?.valueFrom?.secretKeyRef?.name && token.valueFrom.secretKeyRef.key,
+      'PODREASONS_TOKEN comes from a Secret'
+    );
     assert.ok(!container.env.some((e: any) => 'value' in e && /token/i.test(e.name)), 'no token in plain text');
   });
 
@@ -143,21 +165,38 @@ describe('rendered manifests', () => {
     const port = proxyContainer(base).ports[0];
     const service = one(base, 'Service');
     assert.ok(selects(service.spec.selector, podLabels));
-    assert.deepEqual(service.spec.ports.map((p: any) => p.targetPort), [port.name]);
+    assert.deepEqual(
+      service.spec.ports.map((p: any) => p.targetPort),
+      [port.name]
+    );
     const policy = one(base, 'NetworkPolicy');
     assert.ok(selects(policy.spec.podSelector.matchLabels, podLabels));
     assert.deepEqual(policy.spec.policyTypes, ['Ingress', 'Egress']);
-    assert.deepEqual(policy.spec.ingress.flatMap((r: any) => r.ports.map((p: any) => p.port)), [port.name]);
-    assert.ok(policy.spec.ingress.every((r: any) => r.from?.length > 0), 'ingress is restricted to named callers');
+    assert.deepEqual(
+      policy.spec.ingress.flatMap((r: any) => r.ports.map((p: any) => p.port)),
+      [port.name]
+    );
+    assert.ok(
+      policy.spec.ingress.every((r: any) => r.from?.length > 0),
+      'ingress is restricted to named callers'
+    );
     assert.deepEqual(policy.spec.egress.flatMap((r: any) => r.ports.map((p: any) => p.port)).sort(), [443, 6443]);
   });
 
   test('the namespaced overlay trades the ClusterRole for a Role in each watched namespace', () => {
     assert.equal(find(namespaced, 'ClusterRole').length + find(namespaced, 'ClusterRoleBinding').length, 0);
     const watched = flagValue(proxyContainer(namespaced).args, '--namespaces')!.split(',');
-    assert.deepEqual(find(namespaced, 'Role').map((r) => r.metadata.namespace).sort(), [...watched].sort());
+    assert.deepEqual(
+      find(namespaced, 'Role')
+        .map((r) => r.metadata.namespace)
+        .sort(),
+      [...watched].sort()
+    );
     for (const role of find(namespaced, 'Role')) {
-      assert.ok(role.rules.every((r: any) => r.verbs.every((v: string) => READ.includes(v))), 'read-only');
+      assert.ok(
+        role.rules.every((r: any) => r.verbs.every((v: string) => READ.includes(v))),
+        'read-only'
+      );
       const binding = find(namespaced, 'RoleBinding').find((b) => b.metadata.namespace === role.metadata.namespace);
       assert.equal(binding?.roleRef.name, role.metadata.name);
       assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'podreasons', namespace: 'podreasons' }]);
@@ -189,7 +228,10 @@ describe('on a real API server', () => {
 
   const apply = async (obj: any, dryRun: boolean) => {
     const res = await serverSideApply(admin, obj, dryRun);
-    assert.ok(res.status === 200 || res.status === 201, `${obj.kind} ${obj.metadata.name}: ${res.status} ${res.body?.message}`);
+    assert.ok(
+      res.status === 200 || res.status === 201,
+      `${obj.kind} ${obj.metadata.name}: ${res.status} ${res.body?.message}`
+    );
     if (!dryRun) created.push(obj);
   };
 
@@ -245,7 +287,10 @@ describe('on a real API server', () => {
   });
 
   test('the base lets the proxy read pods, nodes and events everywhere, and nothing else', async () => {
-    for (const obj of find(base, 'ServiceAccount').concat(find(base, 'ClusterRole'), find(base, 'ClusterRoleBinding'))) {
+    for (const obj of find(base, 'ServiceAccount').concat(
+      find(base, 'ClusterRole'),
+      find(base, 'ClusterRoleBinding')
+    )) {
       await apply(obj, false);
     }
     for (const verb of READ) {

@@ -91,7 +91,10 @@ export async function replay(dockerfile: string, context: string, out: string): 
         }
       } else if (keyword === 'RUN') {
         const path = `${dirname(process.execPath)}:${repo('node_modules', '.bin')}:${process.env.PATH}`;
-        await run('sh', ['-c', args], { cwd: local('.'), env: { ...process.env, ...env, PATH: path, npm_config_prefer_offline: 'true' } });
+        await run('sh', ['-c', args], {
+          cwd: local('.'),
+          env: { ...process.env, ...env, PATH: path, npm_config_prefer_offline: 'true' },
+        });
       } else if (keyword === 'USER') {
         result.user = args;
       } else if (keyword === 'ENTRYPOINT') {

@@ -50,7 +50,9 @@ function start(command: string, args: string[], options: { cwd?: string; env?: N
   };
 }
 
-const PLAYED = ['karpenter-eviction', 'crashloop-oom', 'graceful-node-shutdown'].map((name) => SCENARIOS.find((s) => s.name === name)!);
+const PLAYED = ['karpenter-eviction', 'crashloop-oom', 'graceful-node-shutdown'].map((name) =>
+  SCENARIOS.find((s) => s.name === name)!
+);
 const namespace = `stack-${Date.now().toString(36)}`;
 
 let dir: string;
@@ -78,14 +80,20 @@ before(async () => {
     a.startsWith('--kubeconfig=') ? `--kubeconfig=${harness.server.kubeconfigPath}` : a
   );
   const port = await freePort();
-  const env = { PATH: process.env.PATH, ...image.env, PODREASONS_LISTEN: `127.0.0.1:${port}`, PODREASONS_TOKEN: 'stack-test-token' };
+  const env = {
+    PATH: process.env.PATH,
+    ...image.env,
+    PODREASONS_LISTEN: `127.0.0.1:${port}`,
+    PODREASONS_TOKEN: 'stack-test-token',
+  };
   assert.equal(args[0], 'node');
   proxy = start(process.execPath, args.slice(1), { cwd: image.workdir, env });
   // The image's own health check, then readiness (the initial sync).
   const [check, ...checkArgs] = image.healthcheck!;
   assert.equal(check, 'node');
-  await eventually(() => `the health check; the proxy said: ${proxy.output()}`, async () =>
-    (await run(process.execPath, checkArgs, { cwd: image.workdir, env })) ? true : undefined
+  await eventually(
+    () => `the health check; the proxy said: ${proxy.output()}`,
+    async () => ((await run(process.execPath, checkArgs, { cwd: image.workdir, env })) ? true : undefined)
   );
   await eventually('/readyz', async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined));
 
@@ -104,11 +112,16 @@ before(async () => {
   prometheusUrl = `http://127.0.0.1:${promPort}`;
   prometheus = start(
     'prometheus',
-    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`],
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${promPort}`,
+    ],
     {}
   );
-  await eventually(() => `Prometheus to scrape the proxy; it said: ${prometheus.output().slice(-500)}`, async () =>
-    (await query(`podreasons_pod_reason{namespace="${namespace}"}`)).length >= 2 ? true : undefined
+  await eventually(
+    () => `Prometheus to scrape the proxy; it said: ${prometheus.output().slice(-500)}`,
+    async () => ((await query(`podreasons_pod_reason{namespace="${namespace}"}`)).length >= 2 ? true : undefined)
   );
 });
 
@@ -124,7 +137,9 @@ test('Prometheus scrapes the proxy under job "podreasons" and loads every rule',
   assert.equal(up.value[1], '1');
   const body: any = await (await fetch(`${prometheusUrl}/api/v1/rules`)).json();
   const loaded = body.data.groups.flatMap((g: any) => g.rules.map((r: any) => r.name)).sort();
-  const defined = readYaml(PROMETHEUS_RULES).groups.flatMap((g: any) => g.rules.map((r: any) => r.alert)).sort();
+  const defined = readYaml(PROMETHEUS_RULES)
+    .groups.flatMap((g: any) => g.rules.map((r: any) => r.alert))
+    .sort();
   assert.deepEqual(loaded, defined);
 });
 
@@ -141,19 +156,26 @@ test('the alert expressions find the played pods by namespace, pod and reason', 
 
 test('the Grafana rule queries see the Karpenter eviction and the watches', async () => {
   const queries = Object.fromEntries(
-    readYaml(GRAFANA_RULES).groups.flatMap((g: any) => g.rules).map((r: any) => [r.title, r.data[0].model.expr])
+    readYaml(GRAFANA_RULES)
+      .groups.flatMap((g: any) => g.rules)
+      .map((r: any) => [r.title, r.data[0].model.expr])
   );
   const burst = await query(queries.PodReasonsEvictionBurst);
   assert.ok(Number(burst.find((s) => s.metric.initiator === 'karpenter')?.value[1]) >= 1, JSON.stringify(burst));
   const watches = await query(queries.PodReasonsWatchUnhealthy);
-  assert.ok(watches.some((s) => s.metric.resource === 'pods' && s.value[1] === '1'), JSON.stringify(watches));
+  assert.ok(
+    watches.some((s) => s.metric.resource === 'pods' && s.value[1] === '1'),
+    JSON.stringify(watches)
+  );
   const stale = await query(queries.PodReasonsWatchStale);
   assert.ok(stale.length > 0 && stale.every((s) => Number(s.value[1]) < 900), JSON.stringify(stale));
 });
 
-test('the dashboards\' Prometheus queries return the played transitions', async () => {
+test("the dashboards' Prometheus queries return the played transitions", async () => {
   const exprs: string[] = DASHBOARD_FILES.flatMap((path) =>
-    readJson(path).panels.flatMap((p: any) => (p.targets ?? []).filter((t: any) => t.expr).map((t: any) => t.expr as string))
+    readJson(path).panels.flatMap((p: any) =>
+      (p.targets ?? []).filter((t: any) => t.expr).map((t: any) => t.expr as string)
+    )
   );
   // As Grafana sends them with every variable on All, and the pod variables on a played pod.
   const values: Record<string, string> = { namespace: namespace, pod: 'crashloop-oom' };
@@ -165,6 +187,12 @@ test('the dashboards\' Prometheus queries return the played transitions', async 
     })
   );
   const results = await Promise.all(substituted.map(query));
-  const reasons = new Set(results.flat().map((s) => s.metric.reason).filter(Boolean));
-  for (const expected of ['EvictionByEvictionAPI', 'OOMKilled', 'Shutdown']) assert.ok(reasons.has(expected), `${expected} in ${[...reasons]}`);
+  const reasons = new Set(
+    results
+      .flat()
+      .map((s) => s.metric.reason)
+      .filter(Boolean)
+  );
+  for (const expected of ['EvictionByEvictionAPI', 'OOMKilled', 'Shutdown'])
+    assert.ok(reasons.has(expected), `${expected} in ${[...reasons]}`);
 });

@@ -5,7 +5,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { startApiServer, sharedApiServer, type ApiServer } from '../cluster/apiserver.ts';
-import { readYamlDocuments, repo, run } from './lib.ts';
+import { parseYamlDocuments, repo, run } from './lib.ts';
 
 const KUSTOMIZE_VERSION = 'v5.8.2';
 
@@ -19,7 +19,7 @@ export async function kustomize(dir: string): Promise<any[]> {
     });
   }
   const { stdout } = await run(binary, ['build', repo(dir)]);
-  return readYamlDocuments(stdout);
+  return parseYamlDocuments(stdout);
 }
 
 /** The harness of the test run's global setup, or one of our own when a file runs alone. */
@@ -35,7 +35,13 @@ export interface KubeResponse {
 }
 
 /** One request as the kubeconfig's current user; any status comes back, for the test to judge. */
-export function kubeRequest(kc: KubeConfig, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<KubeResponse> {
+export function kubeRequest(
+  kc: KubeConfig,
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json'
+): Promise<KubeResponse> {
   const cluster = kc.getCurrentCluster()!;
   const url = new URL(path, cluster.server);
   const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -56,7 +62,8 @@ export function kubeRequest(kc: KubeConfig, method: string, path: string, body?:
         res.setEncoding('utf8');
         res.on('data', (chunk) => (text += chunk));
         // Paths the server does not serve yet answer in plain text.
-        const parse = () => (res.headers['content-type']?.includes('json') ? JSON.parse(text) : { message: text.trim() });
+        const parse = () =>
+          res.headers['content-type']?.includes('json') ? JSON.parse(text) : { message: text.trim() };
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? parse() : undefined }));
       }
     );

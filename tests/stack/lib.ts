@@ -14,7 +14,7 @@ export const repo = (...parts: string[]): string => join(root, ...parts);
 
 export const readText = (path: string): string => readFileSync(repo(path), 'utf8');
 export const readYaml = <T = any>(path: string): T => parse(readText(path)) as T;
-export const readYamlDocuments = (text: string): any[] =>
+export const parseYamlDocuments = (text: string): any[] =>
   parseAllDocuments(text)
     .map((doc) => doc.toJS())
     .filter((doc) => doc !== null);
@@ -46,19 +46,22 @@ export interface ProvisionedDatasource {
   secureJsonData?: Record<string, string>;
 }
 
-export const datasources = (): ProvisionedDatasource[] => readYaml('provisioning/datasources/datasources.yml').datasources;
+export const datasources = (): ProvisionedDatasource[] =>
+  readYaml('provisioning/datasources/datasources.yml').datasources;
 
 /** Every object in a dashboard that names a data source: panels, their targets, variables, annotations. */
 export function datasourceRefs(dashboard: any): Array<{ where: string; ref: { type: string; uid: string } }> {
   const refs: Array<{ where: string; ref: { type: string; uid: string } }> = [];
   for (const panel of dashboard.panels) {
     refs.push({ where: `panel ${panel.id}`, ref: panel.datasource });
-    for (const target of panel.targets ?? []) refs.push({ where: `panel ${panel.id} target ${target.refId}`, ref: target.datasource });
+    for (const target of panel.targets ?? [])
+      refs.push({ where: `panel ${panel.id} target ${target.refId}`, ref: target.datasource });
   }
   for (const variable of dashboard.templating.list) {
     if (variable.datasource) refs.push({ where: `variable ${variable.name}`, ref: variable.datasource });
   }
-  for (const annotation of dashboard.annotations.list) refs.push({ where: `annotation ${annotation.name}`, ref: annotation.datasource });
+  for (const annotation of dashboard.annotations.list)
+    refs.push({ where: `annotation ${annotation.name}`, ref: annotation.datasource });
   return refs;
 }
 
@@ -68,7 +71,7 @@ export function exactMatchers(expr: string): Array<{ label: string; value: strin
 }
 
 /** Makes a temporary directory, hands it to `use`, and removes it afterwards. */
-export async function withTempDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
+async function withTempDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'podreasons-stack-'));
   try {
     return await use(dir);
@@ -98,7 +101,11 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls `check` until it returns something other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(what: string | (() => string), check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  what: string | (() => string),
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check().catch(() => undefined);

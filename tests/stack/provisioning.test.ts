@@ -72,7 +72,10 @@ describe('dashboards', () => {
     assert.ok(provider.options.path.startsWith(prefix), provider.options.path);
     const local = repo('provisioning', provider.options.path.slice(prefix.length));
     assert.equal(relative(repo('provisioning', 'dashboards'), local), '');
-    assert.deepEqual(dashboards.map(({ dashboard }) => dashboard.uid).sort(), ['podreasons-overview', 'podreasons-pod']);
+    assert.deepEqual(dashboards.map(({ dashboard }) => dashboard.uid).sort(), [
+      'podreasons-overview',
+      'podreasons-pod',
+    ]);
   });
 
   for (const { path, dashboard } of dashboards) {
@@ -85,7 +88,8 @@ describe('dashboards', () => {
 
       test('panels fit the 24-column grid without overlapping', () => {
         const boxes = dashboard.panels.map((p: any) => ({ id: p.id, ...p.gridPos }));
-        for (const b of boxes) assert.ok(b.x >= 0 && b.w > 0 && b.h > 0 && b.x + b.w <= 24, `panel ${b.id}: ${JSON.stringify(b)}`);
+        for (const b of boxes)
+          assert.ok(b.x >= 0 && b.w > 0 && b.h > 0 && b.x + b.w <= 24, `panel ${b.id}: ${JSON.stringify(b)}`);
         for (const a of boxes) {
           for (const b of boxes) {
             const overlap = a.id < b.id && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
@@ -123,16 +127,24 @@ describe('dashboards', () => {
           []
         );
         for (const { where, value } of [...queries, ...annotations]) {
-          for (const category of value.categories ?? []) assert.ok(CATEGORIES.includes(category), `${where}: category ${category}`);
+          for (const category of value.categories ?? [])
+            assert.ok(CATEGORIES.includes(category), `${where}: category ${category}`);
         }
       });
 
       test('every template variable it uses is defined', () => {
         const defined = new Set(dashboard.templating.list.map((v: any) => v.name));
-        for (const { path: at, text } of strings({ panels: dashboard.panels, annotations: dashboard.annotations, templating: dashboard.templating })) {
+        for (const { path: at, text } of strings({
+          panels: dashboard.panels,
+          annotations: dashboard.annotations,
+          templating: dashboard.templating,
+        })) {
           for (const [, name] of text.matchAll(/\$\{?(\w+)/g)) {
             // Names starting with __ are Grafana's own (__rate_interval, __data, __url_time_range, …).
-            assert.ok(name.startsWith('__') || defined.has(name), `${at}: $${name} is not a variable of this dashboard`);
+            assert.ok(
+              name.startsWith('__') || defined.has(name),
+              `${at}: $${name} is not a variable of this dashboard`
+            );
           }
         }
       });
@@ -164,12 +176,17 @@ describe('dashboards', () => {
             assert.match(text, /[?&]var-pod=\$\{__data\.fields\.pod(:percentencode)?\}/, at);
             assert.match(text, /&\$\{__url_time_range\}/, at);
             const names = linked.templating.list.map((v: any) => v.name);
-            assert.ok(names.includes('namespace') && names.includes('pod'), `${target[1]} has no namespace and pod variables`);
+            assert.ok(
+              names.includes('namespace') && names.includes('pod'),
+              `${target[1]} has no namespace and pod variables`
+            );
             panelLinks++;
           }
         }
-        for (const link of dashboard.links) assert.equal(link.keepTime, true, `dashboard link ${link.title} drops the time range`);
-        if (dashboard.uid === 'podreasons-overview') assert.ok(panelLinks >= 2, 'the pod tables link to the drill-down');
+        for (const link of dashboard.links)
+          assert.equal(link.keepTime, true, `dashboard link ${link.title} drops the time range`);
+        if (dashboard.uid === 'podreasons-overview')
+          assert.ok(panelLinks >= 2, 'the pod tables link to the drill-down');
       });
     });
   }
@@ -177,7 +194,12 @@ describe('dashboards', () => {
   test('the overview filters by namespace, reason, initiator and node, each multi-value with All', () => {
     const overview = byUid.get('podreasons-overview');
     const kinds = Object.fromEntries(overview.templating.list.map((v: any) => [v.name, v]));
-    for (const [name, kind] of Object.entries({ namespace: 'namespaces', reason: 'reasons', initiator: 'initiators', node: 'nodes' })) {
+    for (const [name, kind] of Object.entries({
+      namespace: 'namespaces',
+      reason: 'reasons',
+      initiator: 'initiators',
+      node: 'nodes',
+    })) {
       assert.equal(kinds[name]?.query.kind, kind, name);
       assert.equal(kinds[name].multi, true, name);
       assert.equal(kinds[name].includeAll, true, name);

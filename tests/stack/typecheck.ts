@@ -8,7 +8,9 @@ import { repo } from './lib.ts';
  * exported by src/types.ts to the values that must be assignable to it; object literals get
  * TypeScript's excess-property check, so unknown fields are errors too.
  */
-export function typecheckAgainstPluginTypes(values: Record<string, Array<{ where: string; value: unknown }>>): string[] {
+export function typecheckAgainstPluginTypes(
+  values: Record<string, Array<{ where: string; value: unknown }>>
+): string[] {
   const file = repo('tests', 'stack', '.provisioned-values.ts');
   const lines = [`import type { ${Object.keys(values).join(', ')} } from '../../src/types';`];
   for (const [type, entries] of Object.entries(values)) {
