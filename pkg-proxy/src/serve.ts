@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
+import { UsageError } from './cli/errors.ts';
 import { ClusterWatch } from './cluster/cluster-watch.ts';
 import { buildServer } from './http/server.ts';
 import { Metrics } from './metrics/metrics.ts';
@@ -27,7 +28,8 @@ export interface ServeOptions {
   logLevel: string;
 }
 
-export class ConfigError extends Error {}
+/** A configuration the user must fix: one line, exit code 2. */
+export class ConfigError extends UsageError {}
 
 /** Loads the client configuration the way kubectl finds it, refusing client-node's silent localhost fallback. */
 export function loadKubeConfig(file: string | undefined, context: string | undefined): KubeConfig {
