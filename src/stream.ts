@@ -126,7 +126,8 @@ export function liveTransitions(
     filter((message) => message.type === 'transition'),
     map((message) => [message.item])
   );
-  return merge(initial, added).pipe(
+  // The socket is subscribed first, so a transition during the HTTP request is not lost.
+  return merge(added, initial).pipe(
     scan((items, batch) => mergeTransitions(items, batch, limit), [] as TransitionItem[]),
     map((items) => streaming(query.refId, transitionsFrame(query.refId, items)))
   );

@@ -41,7 +41,7 @@ export function VariableQueryEditor({ query, onChange }: Props) {
       </InlineField>
       {current.kind === 'pods' && (
         <InlineField
-          label="Namespaces"
+          label="In namespaces"
           labelWidth={14}
           htmlFor={namespaceId}
           tooltip="Only pods in these namespaces: a name, a comma list or a variable such as $namespace. Empty: all."
