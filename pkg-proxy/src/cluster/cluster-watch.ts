@@ -2,6 +2,8 @@
 // them (attribution falls back to `unknown` without them).
 import { CoreV1Api, VersionApi, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { toPodInput } from '../engine/index.ts';
+import type { PodInput } from '../engine/types.ts';
 import type { PodStore } from '../store/store.ts';
 import { discoverPermissions, type Permissions } from './permissions.ts';
 import { ResourceWatcher, type ListPage, type RestartCause, type WatchState } from './watcher.ts';
@@ -82,7 +84,7 @@ export class ClusterWatch {
     const fieldSelector = resource === 'events' ? 'involvedObject.kind=Pod' : undefined;
     const base = namespace === null ? '/api/v1' : `/api/v1/namespaces/${namespace}`;
     const handlers: Record<Resource, { replace(items: unknown[]): void; event(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: unknown): void }> = {
-      pods: { replace: (items) => store.replacePods(items as never[], namespace), event: (t, o) => store.applyPod(t, o as never) },
+      pods: { replace: (items) => store.replacePods(items as PodInput[], namespace), event: (t, o) => store.applyPod(t, o as never) },
       nodes: { replace: (items) => store.replaceNodes(items as never[]), event: (t, o) => store.applyNode(t, o as never) },
       events: { replace: (items) => store.replaceEvents(items as never[], namespace), event: (t, o) => store.applyEvent(t, o as never) },
     };
@@ -97,6 +99,7 @@ export class ClusterWatch {
       watchTimeoutSeconds: this.opts.watchTimeoutSeconds,
       pollIntervalMs: this.opts.pollIntervalMs,
       list: (limit, token) => this.list(resource, namespace, limit, token, fieldSelector),
+      slimListItem: resource === 'pods' ? toPodInput : undefined,
       onReplace: handlers[resource].replace,
       onEvent: (type, obj) => {
         this.opts.onWatchEvent?.(resource, type);

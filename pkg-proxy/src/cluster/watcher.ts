@@ -35,6 +35,8 @@ export interface WatcherOptions {
   /** A watch with no event or bookmark for this long is treated as dead. */
   silenceMs?: number;
   pollIntervalMs?: number;
+  /** Applied to every listed item as its page arrives, so that only one page is held whole. */
+  slimListItem?(item: unknown): unknown;
   onReplace(items: unknown[]): void;
   onEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: unknown): void;
   onRestart?(cause: RestartCause): void;
@@ -63,7 +65,7 @@ export class ResourceWatcher {
   private resourceVersion: string | undefined;
   private abort: AbortController | undefined;
   private wake: (() => void) | undefined;
-  private readonly opts: Required<Omit<WatcherOptions, 'fieldSelector' | 'onRestart' | 'onStateChange'>> & WatcherOptions;
+  private readonly opts: Required<Omit<WatcherOptions, 'fieldSelector' | 'slimListItem' | 'onRestart' | 'onStateChange'>> & WatcherOptions;
   private readonly watch: Watch;
 
   constructor(opts: WatcherOptions) {
@@ -159,7 +161,8 @@ export class ResourceWatcher {
     let resourceVersion = '';
     do {
       const page = await this.opts.list(this.opts.pageSize, token);
-      items.push(...page.items);
+      const slim = this.opts.slimListItem;
+      for (const item of page.items) items.push(slim ? slim(item) : item);
       resourceVersion = page.resourceVersion;
       token = page.continueToken || undefined;
     } while (token && !this.stopped);

@@ -104,15 +104,15 @@ export class PodStore extends EventEmitter<StoreEvents> {
 
   /**
    * Replaces every pod of a scope after a (re)list: pods missing from the list were deleted
-   * while the proxy was not watching, so only their last known state remains.
+   * while the proxy was not watching, so only their last known state remains. Takes slim inputs
+   * (toPodInput per list page), so that a large list is never held as whole objects.
    */
-  replacePods(objs: readonly KubeObject[], namespace: string | null): void {
+  replacePods(inputs: readonly PodInput[], namespace: string | null): void {
     const seen = new Set<string>();
-    for (const obj of objs) {
-      const uid = obj.metadata?.uid;
-      if (!uid) continue;
-      seen.add(uid);
-      this.classify(uid, toPodInput(obj));
+    for (const input of inputs) {
+      if (!input.uid) continue;
+      seen.add(input.uid);
+      this.classify(input.uid, input);
     }
     for (const [uid, record] of this.pods) {
       if (!seen.has(uid) && (namespace === null || record.view.answer.namespace === namespace)) {

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLabelSelector, LabelSelectorError } from '../../src/store/label-selector.ts';
+import { toPodInput } from '../../src/engine/index.ts';
 import { PodStore, type Transition } from '../../src/store/store.ts';
 
 describe('label selectors', () => {
@@ -74,8 +75,8 @@ describe('PodStore', () => {
 
   test('a relist removes pods that vanished while not watching, without new transitions', () => {
     const { store, transitions } = storeWithClock();
-    store.replacePods([pod('a', 'CrashLoopBackOff'), pod('b')], null);
-    store.replacePods([pod('b'), pod('a', 'CrashLoopBackOff')].slice(0, 1), null);
+    store.replacePods([pod('a', 'CrashLoopBackOff'), pod('b')].map(toPodInput), null);
+    store.replacePods([toPodInput(pod('b'))], null);
     assert.equal(transitions.length, 1);
     assert.deepEqual([...store.matchingPods({ includeDeleted: true })].map((v) => [v.answer.name, v.deleted]), [['b', false], ['a', true]]);
   });
