@@ -49,7 +49,14 @@ beforeEach(() => {
   });
   requests = backend.requests;
   setBackendSrv(backend.srv);
-  setTemplateSrv(fakeTemplateSrv({ namespace: ['shop', 'default'], node: 'node-a', app: ['web', 'api'] }));
+  setTemplateSrv(
+    fakeTemplateSrv({
+      namespace: ['shop', 'default'],
+      node: 'node-a',
+      app: ['web', 'api'],
+      initiator: { all: ['kubelet', 'karpenter'] },
+    })
+  );
   FakeWebSocket.instances = [];
   Object.assign(global, { WebSocket: FakeWebSocket });
 });
@@ -142,6 +149,12 @@ describe('query', () => {
     expect(param('namespace')).toEqual(['shop', 'default', 'kube-system']);
     expect(param('node')).toEqual(['node-a']);
     expect(param('labelSelector')).toEqual(['app in (web,api)']);
+  });
+
+  it('does not filter on a variable set to All', async () => {
+    await run({ refId: 'A', initiators: ['$initiator'], namespaces: ['$namespace'] });
+    expect(param('initiator')).toEqual([]);
+    expect(param('namespace')).toEqual(['shop', 'default']);
   });
 
   it('skips hidden queries and answers none with no data', async () => {

@@ -138,7 +138,7 @@ describe('seriesFrame', () => {
       name: 'time',
       type: FieldType.time,
       values: [0, 60000],
-      config: { interval: 60000 },
+      config: { displayNameFromDS: 'Time', interval: 60000 },
     });
     expect(frame.fields.slice(1).map((f) => [f.name, f.type, f.labels, f.values])).toEqual([
       ['eviction', FieldType.number, { reason: 'eviction' }, [0, 2]],

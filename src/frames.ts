@@ -156,7 +156,7 @@ export function seriesFrame(refId: string, response: SeriesResponse, groupBy: Gr
     refId,
     name: `transitions by ${groupBy}`,
     fields: [
-      { name: 'time', type: FieldType.time, values: response.times, config: { interval: response.step } },
+      field(FieldType.time, 'time', 'Time', response.times, { interval: response.step }),
       ...response.series.map(({ group, values }) => ({
         ...field(FieldType.number, group, group, values, color(group)),
         labels: { [groupBy]: group },

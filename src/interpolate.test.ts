@@ -1,7 +1,12 @@
 import { interpolateList, interpolateQuery } from './interpolate';
 import { fakeTemplateSrv } from './testing/templateSrv';
 
-const templateSrv = fakeTemplateSrv({ namespace: ['shop', 'default'], node: 'node-a', app: ['web', 'api'] });
+const templateSrv = fakeTemplateSrv({
+  namespace: ['shop', 'default'],
+  node: 'node-a',
+  app: ['web', 'api'],
+  reason: { all: ['Evicted', 'OOMKilled'] },
+});
 
 describe('interpolateList', () => {
   it('expands multi-value variables into entries, keeping literals, without duplicates or blanks', () => {
@@ -12,7 +17,17 @@ describe('interpolateList', () => {
     ]);
   });
 
+  it.each(['$reason', '${reason}', '${reason:csv}', '[[reason]]'])(
+    'drops the filter when %s is set to All, even next to other values',
+    (entry) => {
+      expect(interpolateList(['OOMKilled', entry], {}, templateSrv)).toEqual([]);
+    }
+  );
+
   it('prefers scoped variables (repeated panels) over dashboard values', () => {
+    expect(interpolateList(['$reason'], { reason: { text: 'Evicted', value: 'Evicted' } }, templateSrv)).toEqual([
+      'Evicted',
+    ]);
     expect(interpolateList(['${namespace}'], { namespace: { text: 'x', value: 'x' } }, templateSrv)).toEqual(['x']);
   });
 });

@@ -67,6 +67,6 @@ describe('ConfigEditor', () => {
   it('explains how to run the proxy', () => {
     setup();
     expect(screen.getByText('npx podreasons serve')).toBeInTheDocument();
-    expect(screen.getByText('docker compose')).toBeInTheDocument();
+    expect(screen.getByText('docker compose up')).toBeInTheDocument();
   });
 });

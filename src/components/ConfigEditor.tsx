@@ -1,6 +1,7 @@
 import React, { ChangeEvent } from 'react';
-import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
-import { Field, Input, SecretInput, Stack, Switch, Text, TextLink } from '@grafana/ui';
+import { css } from '@emotion/css';
+import { DataSourcePluginOptionsEditorProps, GrafanaTheme2 } from '@grafana/data';
+import { Field, Input, SecretInput, Stack, Switch, Text, TextLink, useStyles2 } from '@grafana/ui';
 
 import { PodReasonsOptions, PodReasonsSecureOptions } from '../types';
 
@@ -26,7 +27,12 @@ export function proxyUrlProblem(value: string | undefined): string | undefined {
   return undefined;
 }
 
+const getStyles = (theme: GrafanaTheme2) => ({
+  ways: css({ margin: 0, paddingLeft: theme.spacing(3), maxWidth: 900 }),
+});
+
 export function ConfigEditor({ options, onOptionsChange }: Props) {
+  const styles = useStyles2(getStyles);
   const { jsonData, secureJsonFields, secureJsonData } = options;
   const setJsonData = (patch: Partial<PodReasonsOptions>) =>
     onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
@@ -38,18 +44,32 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
       <Stack direction="column" gap={0.5}>
         <Text element="h3">Connection</Text>
         <Text color="secondary">
-          Grafana&apos;s server calls the Pod Reasons proxy; browsers never see the token. Run the proxy where it can
-          reach both Grafana and the Kubernetes API:
+          Grafana&apos;s server calls the Pod Reasons proxy, which watches pods in Kubernetes; browsers never see the
+          token. Run the proxy where Grafana&apos;s server can reach it:
         </Text>
-        <Text color="secondary" element="p">
-          On your machine, with your kubeconfig: <code>npx podreasons serve</code> (port 8080). &nbsp;Next to Grafana:
-          the proxy service of the project&apos;s <code>docker compose</code> file. &nbsp;In the cluster: the proxy
-          Deployment with a service account allowed to get, list and watch pods, then use its Service URL, e.g.{' '}
-          <code>http://podreasons-proxy.monitoring.svc:8080</code>.{' '}
-          <TextLink href="https://kubernetes.io/docs/reference/access-authn-authz/rbac/" external>
-            About RBAC
-          </TextLink>
-        </Text>
+        <ul className={styles.ways}>
+          <li>
+            <Text color="secondary">
+              On your machine: <code>npx podreasons serve</code> uses your kubeconfig and listens on port 8080 (from
+              Grafana in Docker: <code>http://host.docker.internal:8080</code>).
+            </Text>
+          </li>
+          <li>
+            <Text color="secondary">
+              With the project&apos;s <code>docker compose up</code>: Grafana, the proxy and a demo cluster, already
+              connected.
+            </Text>
+          </li>
+          <li>
+            <Text color="secondary">
+              In the cluster: a Deployment whose service account may get, list and watch pods (nodes and events add
+              initiators), reached at its Service URL, e.g. <code>http://podreasons-proxy.monitoring:8080</code>.{' '}
+              <TextLink href="https://kubernetes.io/docs/reference/access-authn-authz/rbac/" external>
+                About RBAC
+              </TextLink>
+            </Text>
+          </li>
+        </ul>
       </Stack>
 
       <Field

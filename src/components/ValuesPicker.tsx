@@ -1,6 +1,8 @@
 import React, { useCallback } from 'react';
-import { ComboboxOption, MultiCombobox } from '@grafana/ui';
+import { css } from '@emotion/css';
+import { GrafanaTheme2 } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
+import { ComboboxOption, MultiCombobox, useStyles2 } from '@grafana/ui';
 
 interface Props {
   id: string;
@@ -21,8 +23,15 @@ export function pickerOptions(values: string[], variables: string[], input: stri
   ];
 }
 
+// An empty MultiCombobox is shorter than the inline labels and inputs beside it; stretch it to
+// their height (it still grows when its pills wrap).
+const getStyles = (theme: GrafanaTheme2) => ({
+  row: css({ display: 'flex', minHeight: theme.spacing(theme.components.height.md) }),
+});
+
 /** Pick several values loaded from the proxy, type your own, or use `$variables`. */
 export function ValuesPicker({ id, value = [], onChange, load, placeholder = 'Any' }: Props) {
+  const styles = useStyles2(getStyles);
   const options = useCallback(
     async (input: string) => {
       const variables = getTemplateSrv()
@@ -33,16 +42,18 @@ export function ValuesPicker({ id, value = [], onChange, load, placeholder = 'An
     [load]
   );
   return (
-    <MultiCombobox
-      id={id}
-      value={value.map((entry) => ({ value: entry, label: entry }))}
-      options={options}
-      onChange={(selected) => onChange(selected.map((option) => option.value))}
-      createCustomValue
-      placeholder={placeholder}
-      width="auto"
-      minWidth={20}
-      maxWidth={60}
-    />
+    <div className={styles.row}>
+      <MultiCombobox
+        id={id}
+        value={value.map((entry) => ({ value: entry, label: entry }))}
+        options={options}
+        onChange={(selected) => onChange(selected.map((option) => option.value))}
+        createCustomValue
+        placeholder={placeholder}
+        width="auto"
+        minWidth={20}
+        maxWidth={60}
+      />
+    </div>
   );
 }

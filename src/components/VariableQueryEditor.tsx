@@ -11,6 +11,8 @@ import {
   VariableKind,
 } from '../types';
 
+const LABEL_WIDTH = 20;
+
 type Props = QueryEditorProps<DataSource, PodReasonsQuery, PodReasonsOptions, PodReasonsVariableQuery>;
 
 const KINDS: Array<{ value: VariableKind; label: string; description: string }> = [
@@ -31,7 +33,7 @@ export function VariableQueryEditor({ query, onChange }: Props) {
   };
   return (
     <Stack direction="column" gap={1}>
-      <InlineField label="List" labelWidth={14}>
+      <InlineField label="List" labelWidth={LABEL_WIDTH}>
         <RadioButtonGroup
           aria-label="List"
           options={KINDS}
@@ -42,7 +44,7 @@ export function VariableQueryEditor({ query, onChange }: Props) {
       {current.kind === 'pods' && (
         <InlineField
           label="In namespaces"
-          labelWidth={14}
+          labelWidth={LABEL_WIDTH}
           htmlFor={namespaceId}
           tooltip="Only pods in these namespaces: a name, a comma list or a variable such as $namespace. Empty: all."
         >

@@ -1,0 +1,215 @@
+// The plugin's editors in a real browser: Debian's Chromium driven by playwright-core, rendering
+// the real @grafana/ui against canned proxy answers. Screenshots go to tests/screenshots/.
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import webpack from 'webpack';
+
+import { answer } from './canned.mts';
+import { startPageServer, type PageServer } from './server.mts';
+import { pageConfig } from './webpack.config.mts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bundleDir = path.join(root, '.cache', 'browser-page');
+const screenshots = path.join(root, 'tests', 'screenshots');
+
+/** Chromium cannot be downloaded here; use the system one, quietly and without a sandbox (containers). */
+const CHROMIUM = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
+let browser: Browser;
+let server: PageServer;
+
+function bundle(): Promise<void> {
+  return new Promise((resolve, reject) =>
+    webpack(pageConfig(bundleDir), (error, stats) => {
+      if (error || stats?.hasErrors()) {
+        reject(error ?? new Error(stats?.toString('errors-only')));
+      } else {
+        resolve();
+      }
+    })
+  );
+}
+
+before(async () => {
+  await Promise.all([bundle(), mkdir(screenshots, { recursive: true })]);
+  server = await startPageServer(bundleDir, answer);
+  browser = await chromium.launch(CHROMIUM);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface View {
+  page: Page;
+  /** Uncaught exceptions, console errors and failed requests, except for Grafana's own static files. */
+  problems: string[];
+}
+
+async function open(params: Record<string, string>): Promise<View> {
+  const page = await browser.newPage({ viewport: { width: 1240, height: 900 } });
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('response', (response) => {
+    // Grafana serves its fonts and a few icons under /public/; the npm packages do not carry them.
+    if (response.status() >= 400 && !new URL(response.url()).pathname.startsWith('/public/')) {
+      problems.push(`${response.status()} ${response.url()}`);
+    }
+  });
+  page.on('console', (message) => {
+    // Failed loads are judged by their responses above.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      problems.push(message.text());
+    }
+  });
+  await page.goto(`${server.origin}/?${new URLSearchParams({ proxy: server.origin, ...params })}`);
+  return { page, problems };
+}
+
+async function finish({ page, problems }: View, name: string) {
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+  await page.close();
+  assert.deepEqual(problems, []);
+}
+
+/** Picks `value` in the multi-value picker labelled `label`. */
+async function pick(page: Page, label: string, value: string) {
+  await page.getByRole('combobox', { name: label, exact: true }).click();
+  await page.getByRole('option', { name: value, exact: true }).click();
+  await page.keyboard.press('Escape');
+}
+
+/** Types a value the picker does not offer and takes it as a custom value. */
+async function pickCustom(page: Page, label: string, value: string) {
+  const picker = page.getByRole('combobox', { name: label, exact: true });
+  await picker.click();
+  await picker.fill(value);
+  await page.getByRole('option', { name: new RegExp(`^${value}\\b`) }).click();
+  await page.keyboard.press('Escape');
+}
+
+const rows = (page: Page, count: number) => page.locator(`[data-testid="frame"][data-rows="${count}"]`).waitFor();
+
+/** The proxy requests of one endpoint since `since`, as path and query. */
+function requested(endpoint: string, since = 0): string[] {
+  return server.requests
+    .slice(since)
+    .filter((url) => url.pathname === `/api/v1/${endpoint}`)
+    .map((url) => url.search);
+}
+
+test('config editor: proxy URL validation, token, TLS switch', async () => {
+  const view = await open({ view: 'config' });
+  const { page } = view;
+  const url = page.getByLabel(/^Proxy URL/);
+  await url.fill('podreasons-proxy:8080');
+  await page.getByText('The URL must start with http:// or https://.').waitFor();
+  await url.fill('http://podreasons-proxy:8080');
+  await page.getByText('The URL must start with http:// or https://.').waitFor({ state: 'detached' });
+  await page.getByLabel(/^Token/).fill('s3cret');
+  await page.getByLabel(/^Skip TLS certificate verification/).click({ force: true });
+  assert.deepEqual(JSON.parse(await page.getByTestId('options').innerText()), {
+    jsonData: { proxyUrl: 'http://podreasons-proxy:8080', tlsSkipVerify: true },
+    secureJsonData: { token: 's3cret' },
+    secureJsonFields: {},
+  });
+  await finish(view, 'config-editor');
+});
+
+test('pods: abnormal pods, then one namespace picked from the proxy and a label selector', async () => {
+  const since = server.requests.length;
+  const view = await open({ view: 'query', queryType: 'pods' });
+  const { page } = view;
+  await rows(page, 4);
+  await pick(page, 'Namespaces', 'shop');
+  await rows(page, 3);
+  await page.getByLabel('Labels').fill('app=web');
+  await page.getByLabel('Labels').blur();
+  await page.getByText('"labelSelector":"app=web"').waitFor();
+  assert.deepEqual(requested('pods', since).slice(-1), ['?namespace=shop&labelSelector=app%3Dweb&abnormal=true']);
+  assert.ok(requested('values/namespaces', since).length > 0);
+  await finish(view, 'query-pods');
+});
+
+test('reason counts grouped by category', async () => {
+  const view = await open({ view: 'query', queryType: 'counts' });
+  const { page } = view;
+  await page.getByRole('radio', { name: 'Category' }).click({ force: true });
+  await rows(page, 3);
+  const table = await page.getByTestId('results').innerText();
+  for (const text of ['Category', 'Pods', 'eviction', 'container', 'scheduling']) {
+    assert.ok(table.includes(text), `${text} in ${table}`);
+  }
+  await finish(view, 'query-counts');
+});
+
+test('transitions: a custom reason, and a category the proxy would refuse', async () => {
+  const since = server.requests.length;
+  const view = await open({ view: 'query', queryType: 'transitions' });
+  const { page } = view;
+  await rows(page, 4);
+  await pick(page, 'Reasons', 'Evicted');
+  await rows(page, 1);
+  await pickCustom(page, 'Categories', 'bogus');
+  // Both the editor and the panel say why; the proxy is not asked.
+  await page.getByTestId('results').getByText('Unknown category "bogus".').waitFor();
+  assert.equal(await page.getByText('Unknown category "bogus".').count(), 2);
+  assert.equal(requested('transitions', since).length, 2);
+  await finish(view, 'query-transitions');
+});
+
+test('time series grouped by reason over the panel interval', async () => {
+  const since = server.requests.length;
+  const view = await open({ view: 'query', queryType: 'timeseries' });
+  const { page } = view;
+  await rows(page, 60);
+  const [search] = requested('series', since);
+  assert.match(search, /step=60000&groupBy=reason$/);
+  const table = await page.getByTestId('results').innerText();
+  for (const reason of ['EvictionByEvictionAPI', 'OOMKilled', 'Unschedulable', 'Evicted']) {
+    assert.ok(table.includes(reason), `${reason} in ${table}`);
+  }
+  await finish(view, 'query-timeseries');
+});
+
+test('variable editor: pods within namespaces from a multi-value variable', async () => {
+  const since = server.requests.length;
+  const view = await open({ view: 'variable' });
+  const { page } = view;
+  await page.getByRole('radio', { name: 'Pods' }).click({ force: true });
+  await page.getByLabel('In namespaces').fill('$namespace');
+  await page.getByLabel('In namespaces').blur();
+  await page.getByRole('button', { name: 'Run variable query' }).click();
+  await page.getByText('batch-7').waitFor();
+  assert.deepEqual(requested('values/pods', since), ['?namespace=shop&namespace=default']);
+  assert.equal(await page.getByTestId('values').innerText(), 'api-1\nbatch-7\ndb-0\nweb-1\nweb-2');
+  await finish(view, 'variable-editor');
+});
+
+test('annotation editor: Karpenter evictions become annotations', async () => {
+  const view = await open({ view: 'annotation' });
+  const { page } = view;
+  await pick(page, 'Initiators', 'karpenter');
+  await page.getByRole('button', { name: 'Run annotation query' }).click();
+  await page
+    .getByText(
+      'EvictionByEvictionAPI: shop/web-2 · initiator karpenter · Underutilized · Eviction API: evicting [shop, eviction, karpenter]'
+    )
+    .waitFor();
+  await finish(view, 'annotation-editor');
+});
