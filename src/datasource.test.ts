@@ -197,7 +197,7 @@ describe('query', () => {
     expect(requests).toHaveLength(0);
   });
 
-  it('streams a live Transitions query after loading the range', async () => {
+  it('streams a live Transitions query: the range over HTTP, new ones over a WebSocket', async () => {
     const observable = new DataSource(settings).query(request({ refId: 'T', queryType: 'transitions', live: true }));
     const first = await firstValueFrom(observable);
     expect(FakeWebSocket.instances).toHaveLength(1);

@@ -73,6 +73,7 @@ export class DataSource extends DataSourceApi<PodReasonsQuery, PodReasonsOptions
   private run(query: PodReasonsQuery, request: DataQueryRequest<PodReasonsQuery>): Observable<DataQueryResponse> {
     const { refId } = query;
     const queryType = query.queryType ?? 'pods';
+    const groupBy = query.groupBy ?? 'reason';
     const params = filterParams(query);
     const done = (frame: DataFrame): DataQueryResponse => ({
       key: refId,
@@ -93,18 +94,14 @@ export class DataSource extends DataSourceApi<PodReasonsQuery, PodReasonsOptions
         }
         return this.api.pods(params).pipe(map(({ items, total }) => done(podsFrame(refId, items, total))));
       case 'counts':
-        return this.api
-          .summary(params)
-          .pipe(map((summary) => done(countsFrame(refId, summary, query.groupBy ?? 'reason'))));
+        return this.api.summary(params).pipe(map((summary) => done(countsFrame(refId, summary, groupBy))));
       case 'transitions':
         return this.transitions(query, request).pipe(map(({ items }) => done(transitionsFrame(refId, items))));
       case 'timeseries': {
         setRange(params, request.range);
         params.set('step', String(stepMs(request)));
-        params.set('groupBy', query.groupBy ?? 'reason');
-        return this.api
-          .series(params)
-          .pipe(map((series) => done(seriesFrame(refId, series, query.groupBy ?? 'reason'))));
+        params.set('groupBy', groupBy);
+        return this.api.series(params).pipe(map((series) => done(seriesFrame(refId, series, groupBy))));
       }
     }
   }

@@ -21,7 +21,8 @@ export function AnnotationQueryEditor({ query, datasource, onChange }: Props) {
       />
       <Text variant="bodySmall" color="secondary">
         Each transition becomes an annotation: the reason as title; namespace/pod, initiator, detail and message as
-        text; namespace, category and initiator as tags.
+        text; namespace, category and initiator as tags. The plugin sets these itself, so Grafana&apos;s field mapping
+        below does not apply.
       </Text>
     </Stack>
   );
