@@ -86,7 +86,8 @@ export interface StatusResponse {
   version: string;
   cluster: { version: string; server: string };
   scope: { cluster: boolean; namespaces: string[] };
-  permissions: { pods: Permission; nodes: Permission; events: Permission };
+  /** Null until the proxy has checked its access. */
+  permissions: { pods: Permission; nodes: Permission; events: Permission } | null;
   synced: boolean;
   lastEventAgeSeconds: number | null;
   counts: { pods: number; abnormal: number; tombstones: number; transitions: number };
@@ -94,6 +95,8 @@ export interface StatusResponse {
   partial: string[];
   /** Watches that have not been healthy recently. */
   stale: string[];
+  /** Why the proxy cannot watch the cluster (it keeps retrying), or null. */
+  error?: string | null;
 }
 
 /** WebSocket text frames of /api/v1/stream. */

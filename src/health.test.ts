@@ -35,7 +35,7 @@ describe('describeStatus', () => {
     });
   });
 
-  it('fails when RBAC forbids pods, before the first sync, and for a server that is not the proxy', () => {
+  it('fails when RBAC forbids pods, before the first sync, when the cluster is out of reach, and for another server', () => {
     expect(describeStatus(status({ permissions: { pods: 'forbidden', nodes: 'watch', events: 'watch' } }))).toEqual({
       status: 'error',
       message: 'Kubernetes RBAC forbids the proxy to list pods: grant its service account get, list and watch on pods.',
@@ -43,6 +43,12 @@ describe('describeStatus', () => {
     expect(describeStatus(status({ synced: false }))).toEqual({
       status: 'error',
       message: 'The proxy is running but has not finished reading the pods from Kubernetes yet. Test again shortly.',
+    });
+    expect(
+      describeStatus(status({ synced: false, permissions: null, error: 'connect ECONNREFUSED 10.0.0.1:6443' }))
+    ).toEqual({
+      status: 'error',
+      message: 'The proxy cannot watch Kubernetes (it keeps retrying): connect ECONNREFUSED 10.0.0.1:6443',
     });
     expect(describeStatus('<html>')).toEqual({
       status: 'error',

@@ -26,11 +26,14 @@ export function describeStatus(status: unknown): TestDataSourceResponse {
   if (!looksLikeStatus(status)) {
     return { status: 'error', message: 'The proxy URL answered, but not like a Pod Reasons proxy (no status found).' };
   }
-  if (status.permissions.pods === 'forbidden') {
+  if (status.permissions?.pods === 'forbidden') {
     return {
       status: 'error',
       message: 'Kubernetes RBAC forbids the proxy to list pods: grant its service account get, list and watch on pods.',
     };
+  }
+  if (status.error) {
+    return { status: 'error', message: `The proxy cannot watch Kubernetes (it keeps retrying): ${status.error}` };
   }
   if (!status.synced) {
     return {
