@@ -1,5 +1,6 @@
 // The plugin's editors in a real browser: Debian's Chromium driven by playwright-core, rendering
-// the real @grafana/ui against canned proxy answers. Screenshots go to tests/screenshots/.
+// the real @grafana/ui against canned proxy answers, and once end to end against the real proxy
+// watching the real API server. Screenshots go to tests/screenshots/.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,6 +8,10 @@ import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import webpack from 'webpack';
 
+import { startApiServer } from '../cluster/apiserver.ts';
+import { Cluster } from '../cluster/driver.ts';
+import { SCENARIOS, createNodes } from '../cluster/scenarios.ts';
+import { serve } from '../../pkg-proxy/src/serve.ts';
 import { answer } from './canned.mts';
 import { startPageServer, type PageServer } from './server.mts';
 import { pageConfig } from './webpack.config.mts';
@@ -61,7 +66,7 @@ interface View {
   problems: string[];
 }
 
-async function open(params: Record<string, string>): Promise<View> {
+async function open(params: Record<string, string>, pageServer: PageServer = server): Promise<View> {
   const page = await browser.newPage({ viewport: { width: 1240, height: 900 } });
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
@@ -77,7 +82,7 @@ async function open(params: Record<string, string>): Promise<View> {
       problems.push(message.text());
     }
   });
-  await page.goto(`${server.origin}/?${new URLSearchParams({ proxy: server.origin, ...params })}`);
+  await page.goto(`${pageServer.origin}/?${new URLSearchParams({ proxy: pageServer.origin, ...params })}`);
   return { page, problems };
 }
 
@@ -212,4 +217,46 @@ test('annotation editor: Karpenter evictions become annotations', async () => {
     )
     .waitFor();
   await finish(view, 'annotation-editor');
+});
+
+test('end to end: the Pods query through the data source, the real proxy and the real API server', async () => {
+  const apiServer = await startApiServer();
+  const token = 'browser-e2e-token';
+  const proxy = await serve({
+    kubeconfig: apiServer.kubeconfigPath,
+    context: 'cluster-reader',
+    host: '127.0.0.1',
+    port: 0,
+    namespaces: null,
+    token,
+    ksmCompatibleMetrics: false,
+    store: {},
+    watchTimeoutSeconds: 300,
+    pollIntervalMs: 15_000,
+    logLevel: 'silent',
+  });
+  // The page server forwards /api/v1 to the proxy, as Grafana's data-source proxy route would.
+  const live = await startPageServer(bundleDir, proxy.url);
+  try {
+    const cluster = new Cluster(apiServer.kubeConfig('admin'));
+    await cluster.ensureNamespace('shop');
+    const nodes = await createNodes(cluster, 'e2e');
+    for (const name of ['crashloop-oom', 'karpenter-eviction', 'node-pressure-eviction', 'running']) {
+      await SCENARIOS.find((s) => s.name === name)!.play(cluster, 'shop', name, nodes);
+    }
+    const view = await open({ view: 'query', queryType: 'pods', token }, live);
+    const { page } = view;
+    // Three abnormal pods; the healthy one is not listed by the default abnormal-only query.
+    await rows(page, 3);
+    const table = await page.getByTestId('results').innerText();
+    for (const text of ['crashloop-oom', 'OOMKilled', 'karpenter-eviction', 'EvictionByEvictionAPI', 'karpenter', 'Underutilized', 'Evicted', 'memory']) {
+      assert.ok(table.includes(text), `${text} in ${table}`);
+    }
+    assert.ok(live.requests.some((u) => u.pathname === '/api/v1/pods'), 'the page asked the real proxy');
+    await finish(view, 'end-to-end-pods');
+  } finally {
+    await live.close();
+    await proxy.stop();
+    await apiServer.stop();
+  }
 });
