@@ -85,6 +85,13 @@ describe('applyPodMessage', () => {
     expect(applyPodMessage(start, { type: 'delete', item: tombstone }, false).size).toBe(0);
     expect(applyPodMessage(start, { type: 'delete', item: tombstone }, true).get('a')).toBe(tombstone);
   });
+
+  it('drops a deleted healthy pod, and one that no longer matches, even with deleted pods included', () => {
+    const healthyGone = { ...a, reason: 'Running', category: 'healthy', abnormal: false, deleted: true };
+    expect(applyPodMessage(start, { type: 'delete', item: healthyGone }, true).size).toBe(0);
+    const noLongerMatching = { ...a, reason: 'Running', abnormal: false };
+    expect(applyPodMessage(start, { type: 'delete', item: noLongerMatching }, true).size).toBe(0);
+  });
 });
 
 describe('livePods', () => {

@@ -64,7 +64,11 @@ function byNamespaceAndName(a: PodItem, b: PodItem): number {
   return a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
 }
 
-/** The pods table after one stream message; tombstones stay only when the query includes deleted pods. */
+/**
+ * The pods table after one stream message. A `delete` removes the row (the pod is gone, or no longer
+ * matches); the proxy keeps tombstones of abnormal pods only, so only those stay, and only when the
+ * query includes deleted pods.
+ */
 export function applyPodMessage(
   pods: Map<string, PodItem>,
   message: StreamMessage,
@@ -77,7 +81,7 @@ export function applyPodMessage(
       return new Map(pods).set(message.item.uid, message.item);
     case 'delete': {
       const next = new Map(pods);
-      if (includeDeleted) {
+      if (includeDeleted && message.item.deleted && message.item.abnormal) {
         next.set(message.item.uid, message.item);
       } else {
         next.delete(message.item.uid);

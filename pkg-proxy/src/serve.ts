@@ -79,8 +79,12 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     },
     onRestart: (resource, cause) => metrics.watchRestarts.inc({ resource, cause }),
   });
+  // Before any watcher runs (API server unreachable, pods forbidden) the pods are reported unhealthy,
+  // so that the watch alert can fire.
   const watchHealth = () =>
-    cluster.watchers.map((w) => ({ resource: w.resource, scope: w.scope, healthy: w.state === 'synced', lastSync: w.lastActivity }));
+    cluster.watchers.length === 0
+      ? [{ resource: 'pods', scope: 'cluster', healthy: false, lastSync: 0 }]
+      : cluster.watchers.map((w) => ({ resource: w.resource, scope: w.scope, healthy: w.state === 'synced', lastSync: w.lastActivity }));
   const metrics = new Metrics({ store, ksmCompatible: opts.ksmCompatibleMetrics, watchHealth });
 
   const status = () => {
@@ -122,13 +126,15 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
   const ticker = setInterval(() => store.tick(), 5_000);
   ticker.unref();
   let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
   // Retry start-up (API server unreachable, RBAC not there yet) with backoff; status shows why.
   void (async () => {
     for (let attempt = 1; !stopped; attempt++) {
       try {
         await cluster.start();
         startError = '';
-        log.info(store.counts(), 'initial sync done');
+        if (stopped) cluster.stop(); // stop() came while the first list was running
+        else log.info(store.counts(), 'initial sync done');
         return;
       } catch (err) {
         startError = (err as Error).message;
@@ -136,7 +142,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
         log.error({ err: startError, retryInMs: delay }, 'cannot start watching the cluster');
         cluster.stop();
         cluster.watchers.length = 0;
-        await new Promise((r) => setTimeout(r, delay));
+        await new Promise((r) => (retry = setTimeout(r, delay)));
       }
     }
   })();
@@ -149,6 +155,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     async stop() {
       stopped = true;
       clearInterval(ticker);
+      clearTimeout(retry);
       cluster.stop();
       await app.close();
     },

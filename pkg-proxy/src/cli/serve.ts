@@ -52,7 +52,8 @@ export function registerServe(program: Command): void {
     .addOption(opt('--history-max-count <n>', 'at most this many transitions in the history', 'PODREASONS_HISTORY_MAX_COUNT').default(100_000).argParser(parseCount))
     .addOption(opt('--watch-timeout <duration>', 'server-side timeout of each watch request', 'PODREASONS_WATCH_TIMEOUT').default(300_000, '5m').argParser(parseDuration))
     .addOption(opt('--poll-interval <duration>', 'relist interval where RBAC allows list but not watch', 'PODREASONS_POLL_INTERVAL').default(15_000, '15s').argParser(parseDuration))
-    .addOption(opt('--ksm-compatible-metrics', "also export kube_pod_status_reason with kube-state-metrics' reason values", 'PODREASONS_KSM_COMPATIBLE_METRICS'))
+    // Not .env(): commander turns a boolean on whenever its variable exists, even as "false".
+    .addOption(new Option('--ksm-compatible-metrics', "also export kube_pod_status_reason with kube-state-metrics' reason values (env: PODREASONS_KSM_COMPATIBLE_METRICS=true)"))
     .addOption(opt('--log-level <level>', 'log level', 'PODREASONS_LOG_LEVEL').choices(['trace', 'debug', 'info', 'warn', 'error']).default('info'))
     .addHelpText(
       'after',
@@ -73,7 +74,7 @@ Examples:
         token: readSecret(o.tokenFile, process.env.PODREASONS_TOKEN, 'token'),
         metricsToken: readSecret(o.metricsTokenFile, process.env.PODREASONS_METRICS_TOKEN, 'metrics token'),
         tls: undefined,
-        ksmCompatibleMetrics: Boolean(o.ksmCompatibleMetrics),
+        ksmCompatibleMetrics: Boolean(o.ksmCompatibleMetrics) || ['true', '1'].includes(process.env.PODREASONS_KSM_COMPATIBLE_METRICS ?? ''),
         store: { tombstoneMaxAgeMs: o.tombstoneMaxAge, tombstoneMaxCount: o.tombstoneMaxCount, historyMaxCount: o.historyMaxCount },
         watchTimeoutSeconds: Math.round(o.watchTimeout / 1000),
         pollIntervalMs: o.pollInterval,

@@ -74,9 +74,10 @@ export class ClusterWatch {
     for (const w of this.watchers) w.stop();
   }
 
-  /** True once every watcher has listed at least once. */
+  /** True once every pod watcher has listed at least once; nodes and events are optional. */
   get synced(): boolean {
-    return this.watchers.length > 0 && this.watchers.every((w) => w.lastSync > 0);
+    const pods = this.watchers.filter((w) => w.resource === 'pods');
+    return pods.length > 0 && pods.every((w) => w.lastSync > 0);
   }
 
   private add(resource: Resource, namespace: string | null, access: 'watch' | 'list'): void {

@@ -115,6 +115,7 @@ export class ResourceWatcher {
         }
         if (this.opts.canWatch) {
           await this.watchOnce();
+          this.setState('synced');
           this.opts.onRestart?.('timeout');
         } else {
           await this.sleep(this.opts.pollIntervalMs);
@@ -137,6 +138,8 @@ export class ResourceWatcher {
         }
         failures++;
         this.setState(cause === 'forbidden' ? 'forbidden' : 'retrying');
+        // What was missed while forbidden cannot be replayed reliably (and node data was dropped).
+        if (cause === 'forbidden') this.resourceVersion = undefined;
         firstSync(); // a failed first sync still ends start(): the proxy reports it instead of hanging
         // 403s wait longer: RBAC changes are slow, and a tight loop would only load the API server.
         const base = cause === 'forbidden' ? 10_000 : 500;
@@ -178,6 +181,7 @@ export class ResourceWatcher {
       let failed: Error | undefined;
       const onEvent = (type: string, obj: { metadata?: { resourceVersion?: string }; code?: number; message?: string }) => {
         this.lastActivity = Date.now();
+        if (type !== 'ERROR') this.setState('synced'); // healthy again after a retry that resumed
         if (type === 'ERROR') {
           failed = obj.code === 410 ? new GoneError(obj.message ?? 'Gone') : Object.assign(new Error(obj.message ?? 'watch error'), { statusCode: obj.code });
           this.abort?.abort();

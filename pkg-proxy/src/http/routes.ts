@@ -114,7 +114,7 @@ export function series(store: PodStore, q: Query) {
 }
 
 export function values(store: PodStore, kind: string, q: Query) {
-  if (!(kind in VALUE_KINDS)) {
+  if (!Object.hasOwn(VALUE_KINDS, kind)) {
     throw new ParamError('kind', `unknown value kind "${kind}" (one of: ${Object.keys(VALUE_KINDS).join(', ')})`);
   }
   rejectUnknown(q, kind === 'pods' ? ['namespace'] : []);

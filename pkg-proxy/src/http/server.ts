@@ -22,6 +22,8 @@ export interface ServerOptions {
   tls?: { cert: Buffer; key: Buffer };
 }
 
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** Constant-time check of "Bearer <token>" (hashing first makes the lengths equal). */
@@ -83,11 +85,28 @@ export async function buildServer(opts: ServerOptions) {
       const known = kind === 'pods' ? POD_FILTER_PARAMS : FILTER_PARAMS;
       rejectUnknown(q, ['kind', ...known]);
       const filter = parseFilter(q, kind === 'pods');
-      const send = (msg: object) => socket.send(JSON.stringify(msg));
+      const send = (msg: object) => {
+        // A client that does not read would otherwise make the proxy buffer without limit.
+        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) socket.close(1013, 'client too slow; reconnect');
+        else socket.send(JSON.stringify(msg));
+      };
       if (kind === 'pods') {
-        send({ type: 'snapshot', items: [...store.matchingPods(filter)].map(podItem) });
-        const onUpsert = (v: PodView) => matchesPod(filter, v.answer, v.labels) && send({ type: 'upsert', item: podItem(v) });
-        const onDelete = (v: PodView) => matchesPod(filter, v.answer, v.labels) && send({ type: 'delete', item: podItem(v) });
+        // The uids this client shows, so that a pod leaving the filter (e.g. healthy again) is removed.
+        const shown = new Set<string>();
+        const snapshot = [...store.matchingPods(filter)];
+        for (const v of snapshot) shown.add(v.answer.uid);
+        send({ type: 'snapshot', items: snapshot.map(podItem) });
+        const onUpsert = (v: PodView) => {
+          if (matchesPod(filter, v.answer, v.labels)) {
+            shown.add(v.answer.uid);
+            send({ type: 'upsert', item: podItem(v) });
+          } else if (shown.delete(v.answer.uid)) {
+            send({ type: 'delete', item: podItem(v) });
+          }
+        };
+        const onDelete = (v: PodView) => {
+          if (shown.delete(v.answer.uid) || matchesPod(filter, v.answer, v.labels)) send({ type: 'delete', item: podItem(v) });
+        };
         store.on('upsert', onUpsert).on('delete', onDelete);
         unsubscribe = () => store.off('upsert', onUpsert).off('delete', onDelete);
       } else {

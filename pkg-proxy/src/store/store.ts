@@ -76,6 +76,8 @@ export class PodStore extends EventEmitter<StoreEvents> {
   private readonly podsByNode = new Map<string, Set<string>>();
   private readonly terminating = new Set<string>();
   private readonly tombstones = new Map<string, PodView>();
+  /** Scopes (a namespace, or '' for the cluster) listed at least once. */
+  private readonly listedScopes = new Set<string>();
   private readonly events = new Map<string, StoredEvent[]>();
   private history: Transition[] = [];
   /** null while the proxy has no node data (RBAC or not yet synced): the engine skips node rules. */
@@ -108,11 +110,16 @@ export class PodStore extends EventEmitter<StoreEvents> {
    * (toPodInput per list page), so that a large list is never held as whole objects.
    */
   replacePods(inputs: readonly PodInput[], namespace: string | null): void {
+    // Pods already abnormal at the first list of a scope entered their reason before the proxy
+    // watched: counting them would count them again at every proxy restart.
+    const scope = namespace ?? '';
+    const initial = !this.listedScopes.has(scope);
+    this.listedScopes.add(scope);
     const seen = new Set<string>();
     for (const input of inputs) {
       if (!input.uid) continue;
       seen.add(input.uid);
-      this.classify(input.uid, input);
+      this.classify(input.uid, input, false, !initial);
     }
     for (const [uid, record] of this.pods) {
       if (!seen.has(uid) && (namespace === null || record.view.answer.namespace === namespace)) {
@@ -121,7 +128,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
     }
   }
 
-  private classify(uid: string, input: PodInput, deleted = false): PodView {
+  private classify(uid: string, input: PodInput, deleted = false, record = true): PodView {
     const answer = explainPod(input, {
       nodes: this.nodes,
       events: this.events.get(uid)?.map((e) => e.input) ?? [],
@@ -129,7 +136,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
     });
     const previous = this.pods.get(uid)?.view.answer;
     const view: PodView = { answer, labels: input.labels, deleted, deletedAt: deleted ? this.now() : null };
-    if (answer.abnormal && (!previous || !previous.abnormal || previous.reason !== answer.reason)) {
+    if (record && answer.abnormal && (!previous || !previous.abnormal || previous.reason !== answer.reason)) {
       this.recordTransition(answer, deleted);
     }
     if (!deleted) {
@@ -348,5 +355,5 @@ export class PodStore extends EventEmitter<StoreEvents> {
 }
 
 function sameView(a: PodView, b: PodView): boolean {
-  return a.labels === b.labels && JSON.stringify(a.answer) === JSON.stringify(b.answer);
+  return JSON.stringify(a.labels) === JSON.stringify(b.labels) && JSON.stringify(a.answer) === JSON.stringify(b.answer);
 }

@@ -73,11 +73,21 @@ describe('PodStore', () => {
     assert.equal([...store.matchingPods({})].length, 0);
   });
 
+  test('the first list counts no transitions: those pods entered their reason before the proxy watched', () => {
+    const { store, transitions } = storeWithClock();
+    store.replacePods([pod('a', 'CrashLoopBackOff'), pod('b')].map(toPodInput), null);
+    assert.equal(transitions.length, 0);
+    assert.equal(store.counts().abnormal, 1);
+    // A later relist (after 410 Gone) does count what changed while the proxy was not watching.
+    store.replacePods([pod('a', 'CrashLoopBackOff'), pod('b', 'ImagePullBackOff')].map(toPodInput), null);
+    assert.deepEqual(transitions.map((t) => [t.pod, t.reason]), [['b', 'ImagePullBackOff']]);
+  });
+
   test('a relist removes pods that vanished while not watching, without new transitions', () => {
     const { store, transitions } = storeWithClock();
     store.replacePods([pod('a', 'CrashLoopBackOff'), pod('b')].map(toPodInput), null);
     store.replacePods([toPodInput(pod('b'))], null);
-    assert.equal(transitions.length, 1);
+    assert.equal(transitions.length, 0);
     assert.deepEqual([...store.matchingPods({ includeDeleted: true })].map((v) => [v.answer.name, v.deleted]), [['b', false], ['a', true]]);
   });
 
