@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { sharedApiServer } from '../../../tests/cluster/apiserver.ts';
 import { Cluster } from '../../../tests/cluster/driver.ts';
+import { containerStatus, podStatus, readyConditions } from '../../../tests/cluster/kubelet.ts';
 import { SCENARIOS, createNodes, type Nodes } from '../../../tests/cluster/scenarios.ts';
 import type { RunningProxy } from '../../src/serve.ts';
 import { eventually, get, startProxy, waitReady } from './helpers.ts';
@@ -80,5 +81,28 @@ describe('scenarios through the proxy', () => {
     const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     assert.equal(check.error, undefined, 'promtool is installed (Debian package prometheus)');
     assert.equal(check.status, 0, `${check.stdout}${check.stderr}`);
+  });
+
+  test('the live stream adds a pod that turns abnormal and removes it when it recovers', async () => {
+    const url = `${proxy.url.replace('http', 'ws')}/api/v1/stream?kind=pods&namespace=${namespace}&pod=flapping&abnormal=true`;
+    const ws = new WebSocket(url, { headers: { Authorization: 'Bearer test-token-0123456789' } } as never);
+    const messages: { type: string; item?: { reason: string } }[] = [];
+    ws.addEventListener('message', (e) => messages.push(JSON.parse(String(e.data))));
+    await new Promise((resolve) => ws.addEventListener('open', resolve));
+    try {
+      await eventually(async () => (messages[0]?.type === 'snapshot' ? true : undefined), 1000, 'snapshot');
+      await cluster.createPod(namespace, 'flapping', { node: nodes.plain });
+      await cluster.setPodStatus(namespace, 'flapping', podStatus({
+        phase: 'Running',
+        conditions: readyConditions(false),
+        containerStatuses: [containerStatus('app', { waiting: 'CrashLoopBackOff', last: { reason: 'Error', exitCode: 1 } }, 2)],
+      }));
+      await eventually(async () => (messages.some((m) => m.type === 'upsert' && m.item?.reason === 'CrashLoopBackOff') ? true : undefined), 1000, 'upsert');
+      await cluster.setPodStatus(namespace, 'flapping', podStatus({ phase: 'Running', conditions: readyConditions(), containerStatuses: [containerStatus('app', { running: true }, 2)] }));
+      await eventually(async () => (messages.at(-1)?.type === 'delete' ? true : undefined), 1000, 'delete once healthy');
+      assert.equal(messages.at(-1)?.item?.reason, 'Running');
+    } finally {
+      ws.close();
+    }
   });
 });
