@@ -1,16 +1,14 @@
 // `npm start`: serve pod reasons for the current kubeconfig context; with no cluster configured,
 // start the real API server of tests/apiserver/ with a continuous demo, so there is data at once.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { clusterConfigured } from '../pkg-proxy/src/serve.ts';
 import { startApiServer } from '../tests/cluster/apiserver.ts';
 import { Demo } from '../tests/cluster/demo.ts';
 
 const root = resolve(fileURLToPath(import.meta.url), '..', '..');
 const listen = process.env.PODREASONS_LISTEN ?? '127.0.0.1:8080';
-const hasCluster = Boolean(process.env.KUBECONFIG || process.env.KUBERNETES_SERVICE_HOST || existsSync(join(homedir(), '.kube', 'config')));
 
 function serve(args: string[]) {
   return spawn(process.execPath, [join(root, 'pkg-proxy', 'bin', 'podreasons.ts'), 'serve', '--listen', listen, ...args], { stdio: 'inherit' });
@@ -31,7 +29,7 @@ GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS=podreasons-kubernetes-datasource, then
 }
 
 async function main(): Promise<void> {
-  if (hasCluster) {
+  if (clusterConfigured()) {
     explain('the current kubeconfig context');
     const proxy = serve([]);
     proxy.on('exit', (code) => process.exit(code ?? 0));
@@ -43,7 +41,10 @@ async function main(): Promise<void> {
   const demo = new Demo(server.kubeConfig('admin'), (line) => process.stderr.write(`${line}\n`)).play(controller.signal);
   const proxy = serve(['--kubeconfig', server.kubeconfigPath, '--context', 'cluster-reader']);
   explain(`a local demo cluster (kubectl --kubeconfig ${server.kubeconfigPath} get pods -A)`);
+  let stopping = false;
   const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
     controller.abort();
     proxy.kill('SIGTERM');
     await demo.catch(() => {});

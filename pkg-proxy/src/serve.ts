@@ -31,13 +31,20 @@ export interface ServeOptions {
 /** A configuration the user must fix: one line, exit code 2. */
 export class ConfigError extends UsageError {}
 
+const hasKubeconfigFile = () => Boolean(process.env.KUBECONFIG) || existsSync(join(homedir(), '.kube', 'config'));
+
+/** Whether kubectl would find a cluster: $KUBECONFIG, ~/.kube/config, or in-cluster. */
+export function clusterConfigured(): boolean {
+  return hasKubeconfigFile() || Boolean(process.env.KUBERNETES_SERVICE_HOST);
+}
+
 /** Loads the client configuration the way kubectl finds it, refusing client-node's silent localhost fallback. */
 export function loadKubeConfig(file: string | undefined, context: string | undefined): KubeConfig {
   const kc = new KubeConfig();
   if (file) {
     if (!existsSync(file)) throw new ConfigError(`kubeconfig not found: ${file}`);
     kc.loadFromFile(file);
-  } else if (process.env.KUBECONFIG || existsSync(join(homedir(), '.kube', 'config'))) {
+  } else if (hasKubeconfigFile()) {
     kc.loadFromDefault();
   } else if (process.env.KUBERNETES_SERVICE_HOST) {
     kc.loadFromCluster();

@@ -20,7 +20,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 const bundleDir = path.join(root, '.cache', 'browser-page');
 const screenshots = path.join(root, 'tests', 'screenshots');
 
-/** Chromium cannot be downloaded here; use the system one, quietly and without a sandbox (containers). */
+/** The system's Chromium (Playwright's own browser download is not needed), quietly and without a sandbox (containers). */
 const CHROMIUM = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: [
