@@ -98,7 +98,12 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     const p = cluster.permissions;
     const partial: string[] = [];
     if (p?.nodes === 'forbidden') partial.push('nodes: forbidden (node health and node-based initiators are unavailable)');
-    if (p?.events === 'forbidden') partial.push('events: forbidden (event-based initiators are unavailable)');
+    const noEvents = Object.entries(p?.byNamespace ?? {}).filter(([, a]) => a.events === 'forbidden').map(([ns]) => ns);
+    if (p?.events === 'forbidden' && (p.namespaces === null || noEvents.length === p.namespaces.length)) {
+      partial.push('events: forbidden (event-based initiators are unavailable)');
+    } else if (noEvents.length) {
+      partial.push(`events forbidden in namespaces: ${noEvents.join(', ')} (event-based initiators are unavailable there)`);
+    }
     if (p?.deniedNamespaces.length) partial.push(`pods forbidden in namespaces: ${p.deniedNamespaces.join(', ')}`);
     const counts = store.counts();
     return {

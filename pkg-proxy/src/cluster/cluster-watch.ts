@@ -62,11 +62,15 @@ export class ClusterWatch {
     if (p.deniedNamespaces.length) log.warn({ namespaces: p.deniedNamespaces }, 'pods forbidden in these namespaces: not watched');
 
     const scopes: (string | null)[] = p.namespaces ?? [null];
-    for (const ns of scopes) this.add('pods', ns, p.pods);
+    const access = (ns: string | null, resource: 'pods' | 'events') => (ns === null ? p[resource] : p.byNamespace[ns][resource]);
+    for (const ns of scopes) this.add('pods', ns, access(ns, 'pods') as 'watch' | 'list');
     if (p.nodes !== 'forbidden') this.add('nodes', null, p.nodes);
     else log.warn('nodes are forbidden: node health and node-based attribution are unavailable');
-    if (p.events !== 'forbidden') for (const ns of scopes) this.add('events', ns, p.events);
-    else log.warn('events are forbidden: event-based attribution is unavailable');
+    for (const ns of scopes) {
+      const events = access(ns, 'events');
+      if (events !== 'forbidden') this.add('events', ns, events);
+      else log.warn({ scope: ns ?? 'cluster' }, 'events are forbidden: event-based attribution is unavailable there');
+    }
     await Promise.all(this.watchers.map((w) => w.start()));
   }
 

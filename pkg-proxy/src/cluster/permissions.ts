@@ -13,6 +13,8 @@ export interface Permissions {
   events: Access;
   /** Namespaces asked for (or found) whose pods are forbidden. */
   deniedNamespaces: string[];
+  /** Namespaced scope: each watched namespace's own access, so one weak namespace weakens no other. */
+  byNamespace: Record<string, { pods: Access; events: Access }>;
 }
 
 export async function canI(kc: KubeConfig, verb: string, resource: string, namespace = ''): Promise<boolean> {
@@ -28,7 +30,7 @@ async function access(kc: KubeConfig, resource: string, namespace = ''): Promise
   return list && watch ? 'watch' : list ? 'list' : 'forbidden';
 }
 
-/** The weakest access across namespaces decides how a resource is read everywhere. */
+/** The weakest access across namespaces: the summary that status and logs report. */
 function weakest(values: Access[]): Access {
   if (values.length === 0 || values.includes('forbidden')) return 'forbidden';
   return values.includes('list') ? 'list' : 'watch';
@@ -43,7 +45,7 @@ export async function discoverPermissions(kc: KubeConfig, askedNamespaces: strin
     const pods = await access(kc, 'pods');
     if (pods !== 'forbidden') {
       const [nodes, events] = await Promise.all([access(kc, 'nodes'), access(kc, 'events')]);
-      return { namespaces: null, pods, nodes, events, deniedNamespaces: [] };
+      return { namespaces: null, pods, nodes, events, deniedNamespaces: [], byNamespace: {} };
     }
   }
   let candidates = askedNamespaces;
@@ -62,5 +64,6 @@ export async function discoverPermissions(kc: KubeConfig, askedNamespaces: strin
     nodes: await access(kc, 'nodes'),
     events: weakest(allowed.map((p) => p.events)),
     deniedNamespaces: perNamespace.filter((p) => p.pods === 'forbidden').map((p) => p.ns),
+    byNamespace: Object.fromEntries(allowed.map((p) => [p.ns, { pods: p.pods, events: p.events }])),
   };
 }

@@ -100,6 +100,38 @@ describe('RBAC', () => {
     }
   });
 
+  test('per-namespace access: a list-only namespace without events weakens no other namespace', async () => {
+    const ns = `faults-weak-${Date.now()}`;
+    await admin.ensureNamespace(ns);
+    const rbac = server.kubeConfig('admin').makeApiClient(RbacAuthorizationV1Api);
+    await rbac.createNamespacedRole({ namespace: ns, body: { metadata: { name: 'list-pods' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }] } });
+    await rbac.createNamespacedRoleBinding({
+      namespace: ns,
+      body: {
+        metadata: { name: 'namespace-reader-list-pods' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'list-pods' },
+        subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'namespace-reader' }],
+      },
+    });
+    const proxy = await startProxy({ context: 'namespace-reader', namespaces: ['team-a', ns] });
+    try {
+      await waitReady(proxy);
+      const status = (await get(proxy, '/api/v1/status')).body;
+      assert.deepEqual(status.scope.namespaces, ['team-a', ns]);
+      assert.deepEqual(status.partial.filter((p: string) => p.startsWith('events')), [`events forbidden in namespaces: ${ns} (event-based initiators are unavailable there)`]);
+      const watches = /podreasons_watch_restarts_total\{resource="pods",cause="poll"\} (\d+)/;
+      await eventually(async () => ((await metric(proxy, watches)) >= 1 ? true : undefined), 5000, 'the list-only namespace polled');
+      // team-a is still watched: its new pod arrives as a watch event (polls bring none).
+      const added = /podreasons_watch_events_total\{resource="pods",type="ADDED"\} (\d+)/;
+      const before = await metric(proxy, added);
+      await admin.createNode(`${ns}-node`);
+      await admin.createPod('team-a', `watched-${Date.now()}`, { node: `${ns}-node` });
+      await eventually(async () => ((await metric(proxy, added)) > before ? true : undefined), 1000, 'team-a pod seen by watch');
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   test('permissions revoked at runtime: stale with bounded retries, not a tight loop; healthy again once granted', async () => {
     const rbac = server.kubeConfig('admin').makeApiClient(RbacAuthorizationV1Api);
     const name = `scratch-read-${Date.now()}`;
