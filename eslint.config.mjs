@@ -39,7 +39,7 @@ export default defineConfig([
   ...baseConfig,
   {
     // The scaffold's rules name only src/; lint the test code and root configs with them too.
-    files: ['tests/*.spec.ts', 'tests/browser/**/*.{ts,tsx,mts}', '*.ts'],
+    files: ['tests/*.spec.ts', 'tests/browser/**/*.{ts,tsx,mts}', '*.ts', 'pkg-proxy/**/*.ts', 'tests/{cluster,stack}/**/*.ts', 'scripts/*.ts'],
   },
   {
     // plugin-e2e fixtures take a `use` callback, which the hooks rule mistakes for React's use().

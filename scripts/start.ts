@@ -11,7 +11,11 @@ const root = resolve(fileURLToPath(import.meta.url), '..', '..');
 const listen = process.env.PODREASONS_LISTEN ?? '127.0.0.1:8080';
 
 function serve(args: string[]) {
-  return spawn(process.execPath, [join(root, 'pkg-proxy', 'bin', 'podreasons.ts'), 'serve', '--listen', listen, ...args], { stdio: 'inherit' });
+  return spawn(
+    process.execPath,
+    [join(root, 'pkg-proxy', 'bin', 'podreasons.ts'), 'serve', '--listen', listen, ...args],
+    { stdio: 'inherit' }
+  );
 }
 
 function explain(source: string): void {
@@ -38,12 +42,16 @@ async function main(): Promise<void> {
   process.stderr.write('No Kubernetes configuration found: starting a local API server with a demo.\n');
   const server = await startApiServer((line) => process.stderr.write(`${line}\n`));
   const controller = new AbortController();
-  const demo = new Demo(server.kubeConfig('admin'), (line) => process.stderr.write(`${line}\n`)).play(controller.signal);
+  const demo = new Demo(server.kubeConfig('admin'), (line) => process.stderr.write(`${line}\n`)).play(
+    controller.signal
+  );
   const proxy = serve(['--kubeconfig', server.kubeconfigPath, '--context', 'cluster-reader']);
   explain(`a local demo cluster (kubectl --kubeconfig ${server.kubeconfigPath} get pods -A)`);
   let stopping = false;
   const stop = async (code: number) => {
-    if (stopping) return;
+    if (stopping) {
+      return;
+    }
     stopping = true;
     controller.abort();
     proxy.kill('SIGTERM');

@@ -22,7 +22,9 @@ async function eachPod(kc: KubeConfig, each: (pod: RawPod) => void): Promise<voi
       'GET',
       60_000
     );
-    if (res.status !== 200) throw new Error(`listing pods: HTTP ${res.status} ${res.body.slice(0, 200)}`);
+    if (res.status !== 200) {
+      throw new Error(`listing pods: HTTP ${res.status} ${res.body.slice(0, 200)}`);
+    }
     const page = JSON.parse(res.body) as { items: RawPod[]; metadata: { continue?: string } };
     page.items.forEach(each);
     token = page.metadata.continue ?? '';
@@ -50,7 +52,9 @@ export async function absorbInProcess(
   await eachPod(kc, (pod) => {
     store.applyPod('ADDED', pod as never);
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-    if (wanted.has(key)) templates.set(key, pod);
+    if (wanted.has(key)) {
+      templates.set(key, pod);
+    }
   });
   const lines: string[] = [];
   for (let round = 0; round < rounds; round++) {

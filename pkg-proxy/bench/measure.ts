@@ -13,7 +13,9 @@ export interface Latency {
 
 /** Nearest-rank percentile of sorted values. */
 export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
+  if (sorted.length === 0) {
+    return NaN;
+  }
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
@@ -21,7 +23,9 @@ export function percentile(sorted: readonly number[], p: number): number {
 export async function fetchText(url: string): Promise<string> {
   const res = await fetch(url);
   const text = await res.text();
-  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status} ${text.slice(0, 200)}`);
+  if (!res.ok) {
+    throw new Error(`GET ${url}: HTTP ${res.status} ${text.slice(0, 200)}`);
+  }
   return text;
 }
 
@@ -30,7 +34,9 @@ export async function fetchText(url: string): Promise<string> {
  * stopping early once `budgetMs` is spent so that a slow endpoint cannot stall the run.
  */
 export async function timeRequests(url: string, count: number, budgetMs: number): Promise<Latency> {
-  for (let i = 0; i < 3; i++) await fetchText(url);
+  for (let i = 0; i < 3; i++) {
+    await fetchText(url);
+  }
   const samples: number[] = [];
   let bytes = 0;
   const deadline = performance.now() + budgetMs;
@@ -54,9 +60,13 @@ export function metricSum(text: string, name: string, labels: Record<string, str
   let sum = 0;
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) {
+      continue;
+    }
     const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (wanted.every((w) => line.includes(`{${w}`) || line.includes(`,${w}`))) sum += value;
+    if (wanted.every((w) => line.includes(`{${w}`) || line.includes(`,${w}`))) {
+      sum += value;
+    }
   }
   return sum;
 }
@@ -70,11 +80,15 @@ export async function waitFor(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      if (await check()) return;
+      if (await check()) {
+        return;
+      }
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${Math.round(timeoutMs / 1000)}s`);
+    if (Date.now() > deadline) {
+      throw new Error(`${what}: not within ${Math.round(timeoutMs / 1000)}s`);
+    }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

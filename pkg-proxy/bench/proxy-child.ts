@@ -43,7 +43,9 @@ let firstAt = 0;
 let lastAt = 0;
 proxy.store.on('upsert', () => {
   lastAt = Date.now();
-  if (count++ === 0) firstAt = lastAt;
+  if (count++ === 0) {
+    firstAt = lastAt;
+  }
 });
 
 process.on('message', async (msg: ChildRequest) => {

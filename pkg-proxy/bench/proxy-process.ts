@@ -86,11 +86,16 @@ export class ProxyProcess {
   /** Asks the proxy to stop; kills it if it has not exited within 10 s. */
   async stop(): Promise<void> {
     const child = this.child;
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (child.exitCode !== null || child.signalCode !== null) {
+      return;
+    }
     this.resume();
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    if (child.connected) child.send({ type: 'stop' } satisfies ChildRequest);
-    else child.kill('SIGTERM');
+    if (child.connected) {
+      child.send({ type: 'stop' } satisfies ChildRequest);
+    } else {
+      child.kill('SIGTERM');
+    }
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
@@ -109,7 +114,9 @@ function nextMessage<T extends ChildMessage['type']>(
       child.off('exit', onExit);
     };
     const onMessage = (msg: ChildMessage) => {
-      if (msg.type !== type) return;
+      if (msg.type !== type) {
+        return;
+      }
       done();
       resolve(msg as Reply<T>);
     };

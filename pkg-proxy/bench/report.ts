@@ -29,7 +29,7 @@ export interface SizeResult {
   heapUsed: number;
   rss: number;
   peakRss: number;
-  queries: { name: string; path: string; filtered: boolean; matches: number; latency: Latency }[];
+  queries: Array<{ name: string; path: string; filtered: boolean; matches: number; latency: Latency }>;
   metrics: Latency;
   churn: {
     updates: number;
@@ -75,8 +75,9 @@ const lat = (l: Latency) => `${ms(l.p50)} / ${ms(l.p99)}`;
 function verdict(value: number, target: number, higherIsBetter: boolean): string {
   const met = higherIsBetter ? value >= target : value <= target;
   const ratio = value / target;
-  if (met)
+  if (met) {
     return higherIsBetter ? `**met** (${fmt(ratio, 1)}× the target)` : `**met** (${fmt((1 - ratio) * 100)} % under)`;
+  }
   return higherIsBetter ? `**missed** (${fmt(ratio * 100)} % of the target)` : `**missed** (${fmt(ratio, 1)}× over)`;
 }
 
@@ -215,6 +216,8 @@ export function renderResults(run: Run, findings: string): string {
       ''
     );
   }
-  if (findings) out.push(findings.trimEnd(), '');
+  if (findings) {
+    out.push(findings.trimEnd(), '');
+  }
   return out.join('\n');
 }

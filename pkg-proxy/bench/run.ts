@@ -38,20 +38,25 @@ function fail(message: string): never {
 }
 
 function parseSizes(raw: string | undefined): number[] {
-  if (!raw) return DEFAULT_SIZES;
+  if (!raw) {
+    return DEFAULT_SIZES;
+  }
   const sizes = raw.split(',').map((s) => s.trim());
-  if (sizes.some((s) => !/^\d+$/.test(s) || Number(s) < 1))
+  if (sizes.some((s) => !/^\d+$/.test(s) || Number(s) < 1)) {
     fail(`BENCH_SIZES must be whole numbers ≥ 1, comma-separated, not "${raw}"`);
+  }
   const n = sizes.map(Number);
-  if (n.some((v, i) => i > 0 && v <= n[i - 1]))
+  if (n.some((v, i) => i > 0 && v <= n[i - 1])) {
     fail(`BENCH_SIZES must be ascending (sizes are cumulative), not "${raw}"`);
+  }
   return n;
 }
 
 const sizes = parseSizes(process.env.BENCH_SIZES);
 const churnUpdates = process.env.BENCH_CHURN ? Number(process.env.BENCH_CHURN) : 20_000;
-if (!Number.isInteger(churnUpdates) || churnUpdates < 2)
+if (!Number.isInteger(churnUpdates) || churnUpdates < 2) {
   fail(`BENCH_CHURN must be a whole number ≥ 2, not "${process.env.BENCH_CHURN}"`);
+}
 const cpuProfDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const out = process.env.BENCH_OUT
   ? resolve(process.env.BENCH_OUT)
@@ -137,7 +142,7 @@ async function measureBaseline(kubeconfig: string): Promise<Baseline> {
   return { heapUsed: m.heapUsed, rss: m.rss };
 }
 
-function queries(): { name: string; path: string; filtered: boolean }[] {
+function queries(): Array<{ name: string; path: string; filtered: boolean }> {
   const selector = encodeURIComponent('app.kubernetes.io/name=svc-3,tier in (web,api)');
   return [
     { name: 'namespace + abnormal', path: `/api/v1/pods?namespace=${namespaceName(7)}&abnormal=true`, filtered: true },
@@ -170,10 +175,12 @@ async function churn(
   p: ProxyProcess,
   pods: number
 ): Promise<SizeResult['churn']> {
-  const running: { namespace: string; name: string }[] = [];
+  const running: Array<{ namespace: string; name: string }> = [];
   for (let i = 0; i < pods; i++) {
     const pod = benchPod(i);
-    if (pod.reason === 'Running') running.push(pod);
+    if (pod.reason === 'Running') {
+      running.push(pod);
+    }
   }
   const plan = churnPlan(running.length, churnUpdates);
   const targets = running.slice(0, plan.pods);
@@ -270,7 +277,9 @@ async function measureSize(
   const status = JSON.parse(await fetchText(`${p.url}/api/v1/status`)) as {
     counts: { pods: number; abnormal: number };
   };
-  if (status.counts.pods !== pods) throw new Error(`the proxy holds ${status.counts.pods} pods, expected ${pods}`);
+  if (status.counts.pods !== pods) {
+    throw new Error(`the proxy holds ${status.counts.pods} pods, expected ${pods}`);
+  }
   log(
     `  ${status.counts.pods} pods (${status.counts.abnormal} abnormal); heap used ${(m.heapUsed / 2 ** 20).toFixed(1)} MiB, RSS ${(m.rss / 2 ** 20).toFixed(1)} MiB, peak RSS ${(peakRss / 2 ** 20).toFixed(1)} MiB`
   );
@@ -304,7 +313,9 @@ async function measureSize(
 }
 
 function previousFindings(): string {
-  if (!out || !existsSync(out)) return '';
+  if (!out || !existsSync(out)) {
+    return '';
+  }
   const text = readFileSync(out, 'utf8');
   const at = text.indexOf('\n## Findings');
   return at < 0 ? '' : text.slice(at + 1);

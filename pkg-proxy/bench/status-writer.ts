@@ -12,7 +12,9 @@ export class StatusWriter {
   constructor(kc: KubeConfig, maxSockets: number) {
     const cluster = kc.getCurrentCluster();
     const token = kc.getCurrentUser()?.token;
-    if (!cluster || !token) throw new Error('the kubeconfig context needs a cluster and a bearer token');
+    if (!cluster || !token) {
+      throw new Error('the kubeconfig context needs a cluster and a bearer token');
+    }
     this.server = cluster.server;
     this.token = token;
     this.agent = new Agent({
@@ -43,13 +45,15 @@ export class StatusWriter {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
-            if (res.statusCode === 200) resolve();
-            else
+            if (res.statusCode === 200) {
+              resolve();
+            } else {
               reject(
                 new Error(
                   `PATCH ${url.pathname}: HTTP ${res.statusCode} ${Buffer.concat(chunks).toString().slice(0, 200)}`
                 )
               );
+            }
           });
         }
       );

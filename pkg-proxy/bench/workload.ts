@@ -183,8 +183,9 @@ export function benchPod(i: number): BenchPod {
   const name = `${appName}-${i.toString(36).padStart(5, '0')}`;
   const node = nodeName(Math.floor(i / NAMESPACES) % NODES);
   const abnormal = i % ABNORMAL_EVERY === 7 ? ABNORMAL[Math.floor(i / ABNORMAL_EVERY) % ABNORMAL.length] : undefined;
-  if (!abnormal)
+  if (!abnormal) {
     return { namespace: namespaceName(ns), name, spec: { node, labels }, status: running(), reason: 'Running' };
+  }
   return {
     namespace: namespaceName(ns),
     name,
@@ -214,7 +215,9 @@ export function churnStatus(round: number): Pick<V1PodStatus, 'conditions' | 'co
 export async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < count) await task(next++);
+    while (next < count) {
+      await task(next++);
+    }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }

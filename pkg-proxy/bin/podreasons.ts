@@ -33,7 +33,9 @@ registerServe(program);
 
 // Piped into `head`: stop quietly once the reader is gone.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code !== 'EPIPE') process.stderr.write(`podreasons: cannot write the output: ${err.message}\n`);
+  if (err.code !== 'EPIPE') {
+    process.stderr.write(`podreasons: cannot write the output: ${err.message}\n`);
+  }
   process.exit(err.code === 'EPIPE' ? 0 : 1);
 });
 

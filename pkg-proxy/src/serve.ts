@@ -42,7 +42,9 @@ export function clusterConfigured(): boolean {
 export function loadKubeConfig(file: string | undefined, context: string | undefined): KubeConfig {
   const kc = new KubeConfig();
   if (file) {
-    if (!existsSync(file)) throw new ConfigError(`kubeconfig not found: ${file}`);
+    if (!existsSync(file)) {
+      throw new ConfigError(`kubeconfig not found: ${file}`);
+    }
     kc.loadFromFile(file);
   } else if (hasKubeconfigFile()) {
     kc.loadFromDefault();
@@ -52,10 +54,14 @@ export function loadKubeConfig(file: string | undefined, context: string | undef
     throw new ConfigError('no Kubernetes configuration: set KUBECONFIG or --kubeconfig, or run in a cluster');
   }
   if (context) {
-    if (!kc.getContexts().some((c) => c.name === context)) throw new ConfigError(`context "${context}" not found in the kubeconfig`);
+    if (!kc.getContexts().some((c) => c.name === context)) {
+      throw new ConfigError(`context "${context}" not found in the kubeconfig`);
+    }
     kc.setCurrentContext(context);
   }
-  if (!kc.getCurrentCluster()) throw new ConfigError('the kubeconfig has no current cluster');
+  if (!kc.getCurrentCluster()) {
+    throw new ConfigError('the kubeconfig has no current cluster');
+  }
   return kc;
 }
 
@@ -91,20 +97,33 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
   const watchHealth = () =>
     cluster.watchers.length === 0
       ? [{ resource: 'pods', scope: 'cluster', healthy: false, lastSync: 0 }]
-      : cluster.watchers.map((w) => ({ resource: w.resource, scope: w.scope, healthy: w.state === 'synced', lastSync: w.lastActivity }));
+      : cluster.watchers.map((w) => ({
+          resource: w.resource,
+          scope: w.scope,
+          healthy: w.state === 'synced',
+          lastSync: w.lastActivity,
+        }));
   const metrics = new Metrics({ store, ksmCompatible: opts.ksmCompatibleMetrics, watchHealth });
 
   const status = () => {
     const p = cluster.permissions;
     const partial: string[] = [];
-    if (p?.nodes === 'forbidden') partial.push('nodes: forbidden (node health and node-based initiators are unavailable)');
-    const noEvents = Object.entries(p?.byNamespace ?? {}).filter(([, a]) => a.events === 'forbidden').map(([ns]) => ns);
+    if (p?.nodes === 'forbidden') {
+      partial.push('nodes: forbidden (node health and node-based initiators are unavailable)');
+    }
+    const noEvents = Object.entries(p?.byNamespace ?? {})
+      .filter(([, a]) => a.events === 'forbidden')
+      .map(([ns]) => ns);
     if (p?.events === 'forbidden' && (p.namespaces === null || noEvents.length === p.namespaces.length)) {
       partial.push('events: forbidden (event-based initiators are unavailable)');
     } else if (noEvents.length) {
-      partial.push(`events forbidden in namespaces: ${noEvents.join(', ')} (event-based initiators are unavailable there)`);
+      partial.push(
+        `events forbidden in namespaces: ${noEvents.join(', ')} (event-based initiators are unavailable there)`
+      );
     }
-    if (p?.deniedNamespaces.length) partial.push(`pods forbidden in namespaces: ${p.deniedNamespaces.join(', ')}`);
+    if (p?.deniedNamespaces.length) {
+      partial.push(`pods forbidden in namespaces: ${p.deniedNamespaces.join(', ')}`);
+    }
     const counts = store.counts();
     return {
       version: VERSION,
@@ -113,7 +132,12 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
       permissions: p ? { pods: p.pods, nodes: p.nodes, events: p.events } : null,
       synced: cluster.synced,
       lastEventAgeSeconds: lastEvent ? (Date.now() - lastEvent) / 1000 : null,
-      counts: { pods: counts.pods, abnormal: counts.abnormal, tombstones: counts.tombstones, transitions: counts.transitions },
+      counts: {
+        pods: counts.pods,
+        abnormal: counts.abnormal,
+        tombstones: counts.tombstones,
+        transitions: counts.transitions,
+      },
       partial,
       stale: cluster.watchers
         .filter((w) => w.state !== 'synced')
@@ -145,8 +169,12 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
       try {
         await cluster.start();
         startError = '';
-        if (stopped) cluster.stop(); // stop() came while the first list was running
-        else log.info(store.counts(), 'initial sync done');
+        if (stopped) {
+          cluster.stop();
+        } // stop() came while the first list was running
+        else {
+          log.info(store.counts(), 'initial sync done');
+        }
         return;
       } catch (err) {
         startError = (err as Error).message;

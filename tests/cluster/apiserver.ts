@@ -19,7 +19,9 @@ const K8S_VERSION = 'v1.37.2';
 /** The harness binary for the current go.mod/go.sum and sources, built when missing. */
 export async function ensureHarnessBinary(log: (line: string) => void = () => {}): Promise<string> {
   const hash = createHash('sha256');
-  for (const file of readdirSync(moduleDir).filter((f) => /\.(go|mod|sum)$/.test(f)).sort()) {
+  for (const file of readdirSync(moduleDir)
+    .filter((f) => /\.(go|mod|sum)$/.test(f))
+    .sort()) {
     hash.update(file).update(readFileSync(join(moduleDir, file)));
   }
   const binary = join(cacheDir, `apiserver-harness-${hash.digest('hex').slice(0, 12)}`);
@@ -52,7 +54,9 @@ export async function ensureHarnessBinary(log: (line: string) => void = () => {}
     const ticker = setInterval(() => log(`  still building… ${Math.round((Date.now() - started) / 1000)}s`), 30_000);
     go.on('error', (err: NodeJS.ErrnoException) => {
       clearInterval(ticker);
-      reject(err.code === 'ENOENT' ? new Error('Go is not installed: the API server harness needs Go ≥ 1.26 on PATH') : err);
+      reject(
+        err.code === 'ENOENT' ? new Error('Go is not installed: the API server harness needs Go ≥ 1.26 on PATH') : err
+      );
     });
     go.on('exit', (code) => {
       clearInterval(ticker);
@@ -91,7 +95,9 @@ export class ApiServer {
     process.kill(this.upPid(), 'SIGHUP');
     const deadline = Date.now() + 120_000;
     while ((await this.generation()) === generation) {
-      if (Date.now() > deadline) throw new Error('the API server did not come back within 120s');
+      if (Date.now() > deadline) {
+        throw new Error('the API server did not come back within 120s');
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -107,7 +113,9 @@ export class ApiServer {
 
   async stop(): Promise<void> {
     const proc = this.process;
-    if (!proc || proc.exitCode !== null) return;
+    if (!proc || proc.exitCode !== null) {
+      return;
+    }
     proc.removeAllListeners('exit');
     const exited = new Promise((r) => proc.once('exit', r));
     proc.kill('SIGTERM');
@@ -149,7 +157,9 @@ export async function startApiServer(log: (line: string) => void = () => {}): Pr
 export function sharedApiServer(): ApiServer {
   const kubeconfig = process.env.PODREASONS_TEST_KUBECONFIG;
   if (!kubeconfig) {
-    throw new Error('PODREASONS_TEST_KUBECONFIG is not set: run these tests with the global setup tests/cluster/global-setup.ts');
+    throw new Error(
+      'PODREASONS_TEST_KUBECONFIG is not set: run these tests with the global setup tests/cluster/global-setup.ts'
+    );
   }
   return new ApiServer(kubeconfig, process.env.PODREASONS_TEST_HARNESS ?? '', null);
 }
@@ -164,7 +174,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   process.stdout.write(`READY kubeconfig=${server.kubeconfigPath}\n`);
-  log(`kubectl --kubeconfig ${server.kubeconfigPath} get pods -A   # contexts: admin, cluster-reader, namespace-reader, list-only, nobody, scratch`);
+  log(
+    `kubectl --kubeconfig ${server.kubeconfigPath} get pods -A   # contexts: admin, cluster-reader, namespace-reader, list-only, nobody, scratch`
+  );
   server.onExit((code) => {
     log(`apiserver: the harness stopped unexpectedly (exit ${code})`);
     process.exit(1);

@@ -17,7 +17,11 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 const running = () =>
-  podStatus({ phase: 'Running', conditions: readyConditions(), containerStatuses: [containerStatus('app', { running: true })] });
+  podStatus({
+    phase: 'Running',
+    conditions: readyConditions(),
+    containerStatuses: [containerStatus('app', { running: true })],
+  });
 
 export class Demo {
   private readonly cluster: Cluster;
@@ -42,12 +46,20 @@ export class Demo {
   }
 
   async setUp(): Promise<void> {
-    for (const ns of NAMESPACES) await this.cluster.ensureNamespace(ns);
-    for (let i = 1; i <= 4; i++) {
-      await this.cluster.createNode(`ip-10-0-1-${i}`, { labels: { 'karpenter.sh/nodepool': 'default', 'topology.kubernetes.io/zone': `eu-west-1${'abc'[i % 3]}` } });
+    for (const ns of NAMESPACES) {
+      await this.cluster.ensureNamespace(ns);
     }
-    for (let i = 0; i < 6; i++) await this.runPod('shop', i % 2 ? 'web' : 'cart', `ip-10-0-1-${(i % 4) + 1}`);
-    for (let i = 0; i < 3; i++) await this.runPod('payments', 'ledger', `ip-10-0-1-${(i % 4) + 1}`);
+    for (let i = 1; i <= 4; i++) {
+      await this.cluster.createNode(`ip-10-0-1-${i}`, {
+        labels: { 'karpenter.sh/nodepool': 'default', 'topology.kubernetes.io/zone': `eu-west-1${'abc'[i % 3]}` },
+      });
+    }
+    for (let i = 0; i < 6; i++) {
+      await this.runPod('shop', i % 2 ? 'web' : 'cart', `ip-10-0-1-${(i % 4) + 1}`);
+    }
+    for (let i = 0; i < 3; i++) {
+      await this.runPod('payments', 'ledger', `ip-10-0-1-${(i % 4) + 1}`);
+    }
     await this.runPod('team-a', 'api', 'ip-10-0-1-1');
     this.log('demo: 4 nodes, 10 running pods in shop, payments and team-a');
   }
@@ -66,7 +78,9 @@ export class Demo {
     this.log(`demo: Karpenter consolidates ${node} (2 pods evicted)`);
     // The kubelet confirms the termination after the grace period; here at once, then the node goes.
     await sleep(3000);
-    for (const name of pods) await this.cluster.deletePod('shop', name, 0);
+    for (const name of pods) {
+      await this.cluster.deletePod('shop', name, 0);
+    }
     await this.cluster.deleteNode(node);
     await this.runPod('shop', 'web', 'ip-10-0-1-2');
   }
@@ -75,11 +89,25 @@ export class Demo {
   async oomLoop(): Promise<void> {
     const name = `worker-${this.id()}`;
     await this.cluster.createPod('payments', name, { node: 'ip-10-0-1-3', labels: { app: 'worker' } });
-    await this.cluster.setPodStatus('payments', name, podStatus({
-      phase: 'Running',
-      conditions: readyConditions(false),
-      containerStatuses: [containerStatus('app', { waiting: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=app', last: { reason: 'OOMKilled', exitCode: 137 } }, 4)],
-    }));
+    await this.cluster.setPodStatus(
+      'payments',
+      name,
+      podStatus({
+        phase: 'Running',
+        conditions: readyConditions(false),
+        containerStatuses: [
+          containerStatus(
+            'app',
+            {
+              waiting: 'CrashLoopBackOff',
+              message: 'back-off 40s restarting failed container=app',
+              last: { reason: 'OOMKilled', exitCode: 137 },
+            },
+            4
+          ),
+        ],
+      })
+    );
     this.log(`demo: payments/${name} is OOMKilled in a loop`);
   }
 
@@ -88,13 +116,17 @@ export class Demo {
     const node = `ip-10-0-3-${this.id()}`;
     await this.cluster.createNode(node);
     const name = await this.runPod('batch', 'report', node);
-    await this.cluster.setPodStatus('batch', name, podStatus({
-      phase: 'Failed',
-      reason: 'Terminated',
-      message: MESSAGES.nodeShutdown,
-      conditions: [...readyConditions(false), terminationByKubelet(MESSAGES.nodeShutdown)],
-      containerStatuses: [containerStatus('app', { terminated: true, reason: 'Error', exitCode: 143 })],
-    }));
+    await this.cluster.setPodStatus(
+      'batch',
+      name,
+      podStatus({
+        phase: 'Failed',
+        reason: 'Terminated',
+        message: MESSAGES.nodeShutdown,
+        conditions: [...readyConditions(false), terminationByKubelet(MESSAGES.nodeShutdown)],
+        containerStatuses: [containerStatus('app', { terminated: true, reason: 'Error', exitCode: 143 })],
+      })
+    );
     this.log(`demo: ${node} shut down, batch/${name} terminated`);
   }
 
@@ -124,7 +156,13 @@ export class Demo {
   /** Plays the steps in turn until the signal aborts. */
   async play(signal: AbortSignal, pauseMs = 8000): Promise<void> {
     await this.setUp();
-    const steps = [() => this.karpenterWave(), () => this.oomLoop(), () => this.nodeShutdown(), () => this.drain(), () => this.podGcOrphan()];
+    const steps = [
+      () => this.karpenterWave(),
+      () => this.oomLoop(),
+      () => this.nodeShutdown(),
+      () => this.drain(),
+      () => this.podGcOrphan(),
+    ];
     for (let i = 0; !signal.aborted; i++) {
       try {
         await steps[i % steps.length]();
@@ -139,9 +177,14 @@ export class Demo {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { kubeconfig: { type: 'string' }, context: { type: 'string' } } });
   const kc = new KubeConfig();
-  if (values.kubeconfig) kc.loadFromFile(values.kubeconfig);
-  else kc.loadFromDefault();
-  if (values.context) kc.setCurrentContext(values.context);
+  if (values.kubeconfig) {
+    kc.loadFromFile(values.kubeconfig);
+  } else {
+    kc.loadFromDefault();
+  }
+  if (values.context) {
+    kc.setCurrentContext(values.context);
+  }
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());

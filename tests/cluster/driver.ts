@@ -53,7 +53,9 @@ export class Cluster {
     try {
       await this.core.createNamespace({ body: { metadata: { name } } });
     } catch (err) {
-      if ((err as { code?: number }).code !== 409) throw err;
+      if ((err as { code?: number }).code !== 409) {
+        throw err;
+      }
     }
   }
 
@@ -69,7 +71,9 @@ export class Cluster {
     const ready = await this.setNodeReady(name, spec.ready ?? 'True', node);
     // The TaintNodesByCondition admission plugin adds node.kubernetes.io/not-ready at creation; the
     // node lifecycle controller (not running here) replaces it once the kubelet reports Ready.
-    if ((spec.ready ?? 'True') !== 'True') return ready;
+    if ((spec.ready ?? 'True') !== 'True') {
+      return ready;
+    }
     return this.core.patchNode({ name, body: { spec: { taints: spec.taints ?? null } } }, this.mergePatch);
   }
 
@@ -82,7 +86,14 @@ export class Cluster {
       False: 'container runtime network not ready',
       Unknown: 'Kubelet stopped posting node status.',
     }[status];
-    const ready: V1NodeCondition = { type: 'Ready', status, reason, message, lastHeartbeatTime: new Date(), lastTransitionTime: new Date() };
+    const ready: V1NodeCondition = {
+      type: 'Ready',
+      status,
+      reason,
+      message,
+      lastHeartbeatTime: new Date(),
+      lastTransitionTime: new Date(),
+    };
     node.status = { ...node.status, conditions: [ready] };
     return this.core.replaceNodeStatus({ name, body: node });
   }
@@ -90,7 +101,10 @@ export class Cluster {
   async taintNode(name: string, taint: V1Taint): Promise<void> {
     const node = await this.core.readNode({ name });
     const taints = (node.spec?.taints ?? []).filter((t) => t.key !== taint.key);
-    await this.core.patchNode({ name, body: { spec: { taints: [...taints, { ...taint, timeAdded: taint.timeAdded ?? new Date() }] } } }, this.mergePatch);
+    await this.core.patchNode(
+      { name, body: { spec: { taints: [...taints, { ...taint, timeAdded: taint.timeAdded ?? new Date() }] } } },
+      this.mergePatch
+    );
   }
 
   async cordonNode(name: string): Promise<void> {
@@ -149,9 +163,17 @@ export class Cluster {
     const status = pod.status ?? {};
     status.conditions = [
       ...(status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'),
-      { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists', lastTransitionTime: new Date() },
+      {
+        type: 'DisruptionTarget',
+        status: 'True',
+        reason: 'DeletionByPodGC',
+        message: 'PodGC: node no longer exists',
+        lastTransitionTime: new Date(),
+      },
     ];
-    if (status.phase !== 'Succeeded' && status.phase !== 'Failed') status.phase = 'Failed';
+    if (status.phase !== 'Succeeded' && status.phase !== 'Failed') {
+      status.phase = 'Failed';
+    }
     await this.setPodStatus(namespace, name, status);
     await this.deletePod(namespace, name, 0);
   }
@@ -169,7 +191,14 @@ export class Cluster {
   }
 
   /** Records an Event on a pod the way the named component reports it. */
-  async podEvent(namespace: string, pod: V1Pod, source: EventSource, reason: string, message: string, type = 'Normal'): Promise<void> {
+  async podEvent(
+    namespace: string,
+    pod: V1Pod,
+    source: EventSource,
+    reason: string,
+    message: string,
+    type = 'Normal'
+  ): Promise<void> {
     const now = new Date();
     await this.core.createNamespacedEvent({
       namespace,
@@ -190,14 +219,22 @@ export class Cluster {
   }
 
   /** Creates many running pods quickly (benchmarks): `concurrency` requests in flight. */
-  async loadPods(namespace: string, count: number, node: string, concurrency = 32, onProgress?: (done: number) => void): Promise<void> {
+  async loadPods(
+    namespace: string,
+    count: number,
+    node: string,
+    concurrency = 32,
+    onProgress?: (done: number) => void
+  ): Promise<void> {
     let next = 0;
     let done = 0;
     const worker = async () => {
       while (next < count) {
         const i = next++;
         await this.createPod(namespace, `load-${i}`, { node, labels: { shard: String(i % 10) } });
-        if (++done % 1000 === 0) onProgress?.(done);
+        if (++done % 1000 === 0) {
+          onProgress?.(done);
+        }
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));

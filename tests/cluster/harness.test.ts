@@ -16,7 +16,7 @@ test('the server reports Kubernetes v1.37', async () => {
 });
 
 test('each identity gets 200 or 403 where it should', async () => {
-  const cases: [context: string, path: string, status: number][] = [
+  const cases: Array<[context: string, path: string, status: number]> = [
     ['admin', '/api/v1/pods', 200],
     ['cluster-reader', '/api/v1/pods', 200],
     ['cluster-reader', '/api/v1/nodes', 200],
@@ -56,7 +56,10 @@ test('eviction of an unbound pod deletes it at once', async () => {
   await admin.ensureNamespace(ns);
   await admin.createPod(ns, 'unbound');
   await admin.evictPod(ns, 'unbound');
-  await assert.rejects(admin.core.readNamespacedPod({ namespace: ns, name: 'unbound' }), (err: { code?: number }) => err.code === 404);
+  await assert.rejects(
+    admin.core.readNamespacedPod({ namespace: ns, name: 'unbound' }),
+    (err: { code?: number }) => err.code === 404
+  );
 });
 
 test('a restart of the API server keeps the data', async () => {
@@ -75,15 +78,20 @@ test('after compaction a watch from an old resourceVersion gets 410 Gone', async
   const created = await admin.createPod(ns, 'churn');
   const oldVersion = created.metadata!.resourceVersion!;
   for (let i = 0; i < 5; i++) {
-    await admin.core.patchNamespacedPod(
-      { namespace: ns, name: 'churn', body: [{ op: 'add', path: `/metadata/labels/step${i}`, value: String(i) }] },
-    );
+    await admin.core.patchNamespacedPod({
+      namespace: ns,
+      name: 'churn',
+      body: [{ op: 'add', path: `/metadata/labels/step${i}`, value: String(i) }],
+    });
   }
   await server.compact();
   // A fresh watch cache (after a restart) starts at the current revision, so the old version is
   // older than anything it or etcd can serve.
   await server.restart();
-  const res = await rawRequest(server.kubeConfig(), `/api/v1/namespaces/${ns}/pods?watch=true&resourceVersion=${oldVersion}&timeoutSeconds=2`);
+  const res = await rawRequest(
+    server.kubeConfig(),
+    `/api/v1/namespaces/${ns}/pods?watch=true&resourceVersion=${oldVersion}&timeoutSeconds=2`
+  );
   const gone = res.status === 410 || /"code":410/.test(res.body);
   assert.ok(gone, `expected 410 Gone, got HTTP ${res.status}: ${res.body.slice(0, 200)}`);
 });

@@ -57,7 +57,12 @@ export function containerStatus(name: string, spec: ContainerStateSpec, restartC
   return { ...base, ready: false, started: false, state: terminatedState(spec) };
 }
 
-export function condition(type: string, status: 'True' | 'False' | 'Unknown', reason?: string, message?: string): V1PodCondition {
+export function condition(
+  type: string,
+  status: 'True' | 'False' | 'Unknown',
+  reason?: string,
+  message?: string
+): V1PodCondition {
   return { type, status, reason, message, lastTransitionTime: ago(30), lastProbeTime: undefined };
 }
 
@@ -67,8 +72,18 @@ export function readyConditions(ready = true): V1PodCondition[] {
   return [
     condition('PodReadyToStartContainers', 'True'),
     condition('Initialized', 'True'),
-    condition('Ready', r, ready ? undefined : 'ContainersNotReady', ready ? undefined : 'containers with unready status: [app]'),
-    condition('ContainersReady', r, ready ? undefined : 'ContainersNotReady', ready ? undefined : 'containers with unready status: [app]'),
+    condition(
+      'Ready',
+      r,
+      ready ? undefined : 'ContainersNotReady',
+      ready ? undefined : 'containers with unready status: [app]'
+    ),
+    condition(
+      'ContainersReady',
+      r,
+      ready ? undefined : 'ContainersNotReady',
+      ready ? undefined : 'containers with unready status: [app]'
+    ),
     condition('PodScheduled', 'True'),
   ];
 }
@@ -98,6 +113,6 @@ export const MESSAGES = {
   ephemeralStorageLimit: 'Pod ephemeral local storage usage exceeds the total limit of containers 1Gi. ',
   nodeShutdown: 'Pod was terminated in response to imminent node shutdown.',
   criticalPreemption: 'Preempted in order to admit critical pod',
-  outOfCpu: 'Pod was rejected: Node didn\'t have enough resource: cpu, requested: 4000, used: 1500, capacity: 2000',
+  outOfCpu: "Pod was rejected: Node didn't have enough resource: cpu, requested: 4000, used: 1500, capacity: 2000",
   deadlineExceeded: 'Pod was active on the node longer than the specified deadline',
 };

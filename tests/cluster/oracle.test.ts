@@ -21,14 +21,18 @@ describe('engine vs. kube-apiserver pod printer', () => {
   });
 
   const observable = SCENARIOS.filter((s) => !s.deletes);
-  test('covers at least 20 distinct pod states', () => assert.ok(observable.length >= 20, `${observable.length} states`));
+  test('covers at least 20 distinct pod states', () =>
+    assert.ok(observable.length >= 20, `${observable.length} states`));
 
   for (const scenario of observable) {
     test(`${scenario.name}: ${scenario.description}`, async () => {
       await scenario.play(cluster, namespace, scenario.name, nodes);
       const pod = await cluster.core.readNamespacedPod({ namespace, name: scenario.name });
       const nodeList = await cluster.core.listNode();
-      const events = await cluster.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.uid=${pod.metadata!.uid}` });
+      const events = await cluster.core.listNamespacedEvent({
+        namespace,
+        fieldSelector: `involvedObject.uid=${pod.metadata!.uid}`,
+      });
       const answer = explainPod(pod, {
         nodes: new Map(nodeList.items.map((n) => [n.metadata!.name!, toNodeInput(n)])),
         events: events.items.map(toEventInput),
@@ -39,10 +43,14 @@ describe('engine vs. kube-apiserver pod printer', () => {
       assert.deepEqual(
         { reason: answer.reason, category: answer.category, abnormal: answer.abnormal },
         { reason, category, abnormal },
-        JSON.stringify(answer, null, 1),
+        JSON.stringify(answer, null, 1)
       );
-      if (initiator) assert.equal(answer.initiator, initiator, 'initiator');
-      if (detail) assert.equal(answer.detail, detail, 'detail');
+      if (initiator) {
+        assert.equal(answer.initiator, initiator, 'initiator');
+      }
+      if (detail) {
+        assert.equal(answer.detail, detail, 'detail');
+      }
     });
   }
 });

@@ -9,7 +9,13 @@ export interface RawResponse {
 }
 
 /** One request with the identity of the kubeconfig's current context. */
-export function rawRequest(kc: KubeConfig, path: string, headers: Record<string, string> = {}, method = 'GET', timeoutMs = 10_000): Promise<RawResponse> {
+export function rawRequest(
+  kc: KubeConfig,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+  timeoutMs = 10_000
+): Promise<RawResponse> {
   const cluster = kc.getCurrentCluster()!;
   const user = kc.getCurrentUser()!;
   const url = new URL(path, cluster.server);
@@ -27,7 +33,7 @@ export function rawRequest(kc: KubeConfig, path: string, headers: Record<string,
         res.setEncoding('utf8');
         res.on('data', (chunk) => (body += chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
+      }
     );
     req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs}ms: ${method} ${path}`)));
     req.on('error', reject);
@@ -40,8 +46,13 @@ export async function kubectlStatusFromServer(kc: KubeConfig, namespace: string,
   const res = await rawRequest(kc, `/api/v1/namespaces/${namespace}/pods/${name}`, {
     Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
   });
-  if (res.status !== 200) throw new Error(`Table request for ${namespace}/${name}: HTTP ${res.status} ${res.body}`);
-  const table = JSON.parse(res.body) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
+  if (res.status !== 200) {
+    throw new Error(`Table request for ${namespace}/${name}: HTTP ${res.status} ${res.body}`);
+  }
+  const table = JSON.parse(res.body) as {
+    columnDefinitions: Array<{ name: string }>;
+    rows: Array<{ cells: unknown[] }>;
+  };
   const column = table.columnDefinitions.findIndex((c) => c.name === 'Status');
   return String(table.rows[0].cells[column]);
 }

@@ -2,14 +2,7 @@
 // the demo share this catalogue; `expect` is what the reason engine must answer (docs/pod-reasons.md).
 import type { V1Pod } from '@kubernetes/client-node';
 import { Cluster } from './driver.ts';
-import {
-  MESSAGES,
-  condition,
-  containerStatus,
-  podStatus,
-  readyConditions,
-  terminationByKubelet,
-} from './kubelet.ts';
+import { MESSAGES, condition, containerStatus, podStatus, readyConditions, terminationByKubelet } from './kubelet.ts';
 
 /** Nodes a scenario may place pods on; names are unique per `createNodes` call. */
 export interface Nodes {
@@ -54,7 +47,9 @@ export async function createNodes(cluster: Cluster, prefix: string): Promise<Nod
   });
   // Cluster Autoscaler taints a node it scales down (ToBeDeletedByClusterAutoscaler).
   await cluster.createNode(nodes.autoscaler, {
-    taints: [{ key: 'ToBeDeletedByClusterAutoscaler', value: String(Math.floor(Date.now() / 1000)), effect: 'NoSchedule' }],
+    taints: [
+      { key: 'ToBeDeletedByClusterAutoscaler', value: String(Math.floor(Date.now() / 1000)), effect: 'NoSchedule' },
+    ],
   });
   // kubectl drain cordons first: spec.unschedulable plus the unschedulable taint the node controller adds.
   await cluster.createNode(nodes.cordoned, {
@@ -73,7 +68,12 @@ export async function createNodes(cluster: Cluster, prefix: string): Promise<Nod
 }
 
 const running = (fields: Parameters<typeof podStatus>[0] = {}) =>
-  podStatus({ phase: 'Running', conditions: readyConditions(), containerStatuses: [containerStatus('app', { running: true })], ...fields });
+  podStatus({
+    phase: 'Running',
+    conditions: readyConditions(),
+    containerStatuses: [containerStatus('app', { running: true })],
+    ...fields,
+  });
 
 /** A Failed pod after the kubelet killed it, as in kubernetes#105467: containers print Error/ContainerStatusUnknown. */
 const killedByKubelet = (reason: string, message: string, containerReason = 'ContainerStatusUnknown') =>
@@ -83,11 +83,22 @@ const killedByKubelet = (reason: string, message: string, containerReason = 'Con
     message,
     conditions: [...readyConditions(false), terminationByKubelet(message)],
     containerStatuses: [
-      containerStatus('app', { terminated: true, reason: containerReason, exitCode: 137, message: 'The container could not be located when the pod was terminated' }),
+      containerStatus('app', {
+        terminated: true,
+        reason: containerReason,
+        exitCode: 137,
+        message: 'The container could not be located when the pod was terminated',
+      }),
     ],
   });
 
-async function bound(cluster: Cluster, namespace: string, pod: string, node: string, extra: Parameters<Cluster['createPod']>[2] = {}): Promise<V1Pod> {
+async function bound(
+  cluster: Cluster,
+  namespace: string,
+  pod: string,
+  node: string,
+  extra: Parameters<Cluster['createPod']>[2] = {}
+): Promise<V1Pod> {
   return cluster.createPod(namespace, pod, { node, ...extra });
 }
 
@@ -107,11 +118,18 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'ContainerCreating', category: 'healthy', abnormal: false },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain);
-      await c.setPodStatus(ns, pod, podStatus({
-        phase: 'Pending',
-        conditions: [condition('PodScheduled', 'True'), condition('Ready', 'False', 'ContainersNotReady', 'containers with unready status: [app]')],
-        containerStatuses: [containerStatus('app', { waiting: 'ContainerCreating' })],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        podStatus({
+          phase: 'Pending',
+          conditions: [
+            condition('PodScheduled', 'True'),
+            condition('Ready', 'False', 'ContainersNotReady', 'containers with unready status: [app]'),
+          ],
+          containerStatuses: [containerStatus('app', { waiting: 'ContainerCreating' })],
+        })
+      );
     },
   },
   {
@@ -120,10 +138,24 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'OOMKilled', category: 'container', initiator: 'container', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain);
-      await c.setPodStatus(ns, pod, running({
-        conditions: readyConditions(false),
-        containerStatuses: [containerStatus('app', { waiting: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=app', last: { reason: 'OOMKilled', exitCode: 137 } }, 7)],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        running({
+          conditions: readyConditions(false),
+          containerStatuses: [
+            containerStatus(
+              'app',
+              {
+                waiting: 'CrashLoopBackOff',
+                message: 'back-off 5m0s restarting failed container=app',
+                last: { reason: 'OOMKilled', exitCode: 137 },
+              },
+              7
+            ),
+          ],
+        })
+      );
     },
   },
   {
@@ -132,10 +164,16 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'CrashLoopBackOff', category: 'container', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain);
-      await c.setPodStatus(ns, pod, running({
-        conditions: readyConditions(false),
-        containerStatuses: [containerStatus('app', { waiting: 'CrashLoopBackOff', last: { reason: 'Error', exitCode: 1 } }, 4)],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        running({
+          conditions: readyConditions(false),
+          containerStatuses: [
+            containerStatus('app', { waiting: 'CrashLoopBackOff', last: { reason: 'Error', exitCode: 1 } }, 4),
+          ],
+        })
+      );
     },
   },
   {
@@ -144,11 +182,20 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'ImagePullBackOff', category: 'container', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain);
-      await c.setPodStatus(ns, pod, podStatus({
-        phase: 'Pending',
-        conditions: readyConditions(false),
-        containerStatuses: [containerStatus('app', { waiting: 'ImagePullBackOff', message: 'Back-off pulling image "registry.example/app:1.0"' })],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        podStatus({
+          phase: 'Pending',
+          conditions: readyConditions(false),
+          containerStatuses: [
+            containerStatus('app', {
+              waiting: 'ImagePullBackOff',
+              message: 'Back-off pulling image "registry.example/app:1.0"',
+            }),
+          ],
+        })
+      );
     },
   },
   {
@@ -157,11 +204,20 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'ErrImagePull', category: 'container', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain);
-      await c.setPodStatus(ns, pod, podStatus({
-        phase: 'Pending',
-        conditions: readyConditions(false),
-        containerStatuses: [containerStatus('app', { waiting: 'ErrImagePull', message: 'rpc error: code = NotFound desc = failed to pull and unpack image' })],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        podStatus({
+          phase: 'Pending',
+          conditions: readyConditions(false),
+          containerStatuses: [
+            containerStatus('app', {
+              waiting: 'ErrImagePull',
+              message: 'rpc error: code = NotFound desc = failed to pull and unpack image',
+            }),
+          ],
+        })
+      );
     },
   },
   {
@@ -170,11 +226,20 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'CreateContainerConfigError', category: 'container', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain);
-      await c.setPodStatus(ns, pod, podStatus({
-        phase: 'Pending',
-        conditions: readyConditions(false),
-        containerStatuses: [containerStatus('app', { waiting: 'CreateContainerConfigError', message: 'secret "db-password" not found' })],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        podStatus({
+          phase: 'Pending',
+          conditions: readyConditions(false),
+          containerStatuses: [
+            containerStatus('app', {
+              waiting: 'CreateContainerConfigError',
+              message: 'secret "db-password" not found',
+            }),
+          ],
+        })
+      );
     },
   },
   {
@@ -183,11 +248,15 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'OOMKilled', category: 'container', initiator: 'container', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain, { restartPolicy: 'Never' });
-      await c.setPodStatus(ns, pod, podStatus({
-        phase: 'Failed',
-        conditions: readyConditions(false),
-        containerStatuses: [containerStatus('app', { terminated: true, reason: 'OOMKilled', exitCode: 137 })],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        podStatus({
+          phase: 'Failed',
+          conditions: readyConditions(false),
+          containerStatuses: [containerStatus('app', { terminated: true, reason: 'OOMKilled', exitCode: 137 })],
+        })
+      );
     },
   },
   {
@@ -196,11 +265,15 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'Completed', category: 'healthy', abnormal: false },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain, { restartPolicy: 'Never' });
-      await c.setPodStatus(ns, pod, podStatus({
-        phase: 'Succeeded',
-        conditions: [condition('Ready', 'False', 'PodCompleted'), condition('PodScheduled', 'True')],
-        containerStatuses: [containerStatus('app', { terminated: true, reason: 'Completed', exitCode: 0 })],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        podStatus({
+          phase: 'Succeeded',
+          conditions: [condition('Ready', 'False', 'PodCompleted'), condition('PodScheduled', 'True')],
+          containerStatuses: [containerStatus('app', { terminated: true, reason: 'Completed', exitCode: 0 })],
+        })
+      );
     },
   },
   {
@@ -209,11 +282,15 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'Error', category: 'container', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain, { restartPolicy: 'Never' });
-      await c.setPodStatus(ns, pod, podStatus({
-        phase: 'Failed',
-        conditions: readyConditions(false),
-        containerStatuses: [containerStatus('app', { terminated: true, reason: 'Error', exitCode: 2 })],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        podStatus({
+          phase: 'Failed',
+          conditions: readyConditions(false),
+          containerStatuses: [containerStatus('app', { terminated: true, reason: 'Error', exitCode: 2 })],
+        })
+      );
     },
   },
   {
@@ -222,11 +299,15 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'Error', category: 'container', detail: 'exit code 3', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain, { restartPolicy: 'Never' });
-      await c.setPodStatus(ns, pod, podStatus({
-        phase: 'Failed',
-        conditions: readyConditions(false),
-        containerStatuses: [containerStatus('app', { terminated: true, exitCode: 3 })],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        podStatus({
+          phase: 'Failed',
+          conditions: readyConditions(false),
+          containerStatuses: [containerStatus('app', { terminated: true, exitCode: 3 })],
+        })
+      );
     },
   },
   {
@@ -235,11 +316,15 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'Error', category: 'container', detail: 'signal 9', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain, { restartPolicy: 'Never' });
-      await c.setPodStatus(ns, pod, podStatus({
-        phase: 'Failed',
-        conditions: readyConditions(false),
-        containerStatuses: [containerStatus('app', { terminated: true, exitCode: 137, signal: 9 })],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        podStatus({
+          phase: 'Failed',
+          conditions: readyConditions(false),
+          containerStatuses: [containerStatus('app', { terminated: true, exitCode: 137, signal: 9 })],
+        })
+      );
     },
   },
   {
@@ -254,7 +339,13 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'ephemeral-storage-eviction',
     description: 'the kubelet evicted the pod for exceeding its local storage limit',
-    expect: { reason: 'Evicted', category: 'eviction', initiator: 'kubelet', detail: 'local-storage-limit', abnormal: true },
+    expect: {
+      reason: 'Evicted',
+      category: 'eviction',
+      initiator: 'kubelet',
+      detail: 'local-storage-limit',
+      abnormal: true,
+    },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain);
       await c.setPodStatus(ns, pod, killedByKubelet('Evicted', MESSAGES.ephemeralStorageLimit, 'Error'));
@@ -284,7 +375,17 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'OutOfcpu', category: 'admission', initiator: 'kubelet', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain);
-      await c.setPodStatus(ns, pod, podStatus({ phase: 'Failed', reason: 'OutOfcpu', message: MESSAGES.outOfCpu, podIP: undefined, podIPs: undefined }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        podStatus({
+          phase: 'Failed',
+          reason: 'OutOfcpu',
+          message: MESSAGES.outOfCpu,
+          podIP: undefined,
+          podIPs: undefined,
+        })
+      );
     },
   },
   {
@@ -293,13 +394,17 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'DeadlineExceeded', category: 'lifecycle', initiator: 'kubelet', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain, { restartPolicy: 'Never' });
-      await c.setPodStatus(ns, pod, podStatus({
-        phase: 'Failed',
-        reason: 'DeadlineExceeded',
-        message: MESSAGES.deadlineExceeded,
-        conditions: readyConditions(false),
-        containerStatuses: [containerStatus('app', { terminated: true, reason: 'Error', exitCode: 137 })],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        podStatus({
+          phase: 'Failed',
+          reason: 'DeadlineExceeded',
+          message: MESSAGES.deadlineExceeded,
+          conditions: readyConditions(false),
+          containerStatuses: [containerStatus('app', { terminated: true, reason: 'Error', exitCode: 137 })],
+        })
+      );
     },
   },
   {
@@ -308,12 +413,26 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'CrashLoopBackOff', category: 'container', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain, { initContainers: ['migrate'] });
-      await c.setPodStatus(ns, pod, podStatus({
-        phase: 'Pending',
-        conditions: [condition('Initialized', 'False', 'ContainersNotInitialized', 'containers with incomplete status: [migrate]'), condition('PodScheduled', 'True')],
-        initContainerStatuses: [containerStatus('migrate', { waiting: 'CrashLoopBackOff', last: { reason: 'Error', exitCode: 1 } }, 3)],
-        containerStatuses: [containerStatus('app', { waiting: 'PodInitializing' })],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        podStatus({
+          phase: 'Pending',
+          conditions: [
+            condition(
+              'Initialized',
+              'False',
+              'ContainersNotInitialized',
+              'containers with incomplete status: [migrate]'
+            ),
+            condition('PodScheduled', 'True'),
+          ],
+          initContainerStatuses: [
+            containerStatus('migrate', { waiting: 'CrashLoopBackOff', last: { reason: 'Error', exitCode: 1 } }, 3),
+          ],
+          containerStatuses: [containerStatus('app', { waiting: 'PodInitializing' })],
+        })
+      );
     },
   },
   {
@@ -322,12 +441,19 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'Error', category: 'container', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain, { initContainers: ['migrate'], restartPolicy: 'Never' });
-      await c.setPodStatus(ns, pod, podStatus({
-        phase: 'Failed',
-        conditions: [condition('Initialized', 'False', 'ContainersNotInitialized'), condition('PodScheduled', 'True')],
-        initContainerStatuses: [containerStatus('migrate', { terminated: true, exitCode: 2 })],
-        containerStatuses: [containerStatus('app', { waiting: 'PodInitializing' })],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        podStatus({
+          phase: 'Failed',
+          conditions: [
+            condition('Initialized', 'False', 'ContainersNotInitialized'),
+            condition('PodScheduled', 'True'),
+          ],
+          initContainerStatuses: [containerStatus('migrate', { terminated: true, exitCode: 2 })],
+          containerStatuses: [containerStatus('app', { waiting: 'PodInitializing' })],
+        })
+      );
     },
   },
   {
@@ -336,15 +462,22 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'Pending', category: 'healthy', abnormal: false },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain, { initContainers: ['fetch', 'migrate'] });
-      await c.setPodStatus(ns, pod, podStatus({
-        phase: 'Pending',
-        conditions: [condition('Initialized', 'False', 'ContainersNotInitialized'), condition('PodScheduled', 'True')],
-        initContainerStatuses: [
-          containerStatus('fetch', { terminated: true, reason: 'Completed', exitCode: 0 }),
-          containerStatus('migrate', { running: true, ready: false }),
-        ],
-        containerStatuses: [containerStatus('app', { waiting: 'PodInitializing' })],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        podStatus({
+          phase: 'Pending',
+          conditions: [
+            condition('Initialized', 'False', 'ContainersNotInitialized'),
+            condition('PodScheduled', 'True'),
+          ],
+          initContainerStatuses: [
+            containerStatus('fetch', { terminated: true, reason: 'Completed', exitCode: 0 }),
+            containerStatus('migrate', { running: true, ready: false }),
+          ],
+          containerStatuses: [containerStatus('app', { waiting: 'PodInitializing' })],
+        })
+      );
     },
   },
   {
@@ -353,9 +486,13 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'Running', category: 'healthy', abnormal: false },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain, { sidecars: ['proxy'] });
-      await c.setPodStatus(ns, pod, running({
-        initContainerStatuses: [containerStatus('proxy', { running: true })],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        running({
+          initContainerStatuses: [containerStatus('proxy', { running: true })],
+        })
+      );
     },
   },
   {
@@ -364,12 +501,16 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'Running', category: 'healthy', abnormal: false },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain, { containers: ['setup', 'app'] });
-      await c.setPodStatus(ns, pod, running({
-        containerStatuses: [
-          containerStatus('app', { running: true }),
-          containerStatus('setup', { terminated: true, reason: 'Completed', exitCode: 0 }),
-        ],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        running({
+          containerStatuses: [
+            containerStatus('app', { running: true }),
+            containerStatus('setup', { terminated: true, reason: 'Completed', exitCode: 0 }),
+          ],
+        })
+      );
     },
   },
   {
@@ -378,16 +519,25 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'NotReady', category: 'container', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain, { containers: ['setup', 'app'] });
-      await c.setPodStatus(ns, pod, running({
-        conditions: [
-          ...readyConditions().filter((c) => c.type !== 'Ready'),
-          condition('Ready', 'False', 'ReadinessGatesNotReady', 'corresponding condition of pod readiness gate "example.com/lb-registered" does not exist.'),
-        ],
-        containerStatuses: [
-          containerStatus('app', { running: true }),
-          containerStatus('setup', { terminated: true, reason: 'Completed', exitCode: 0 }),
-        ],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        running({
+          conditions: [
+            ...readyConditions().filter((c) => c.type !== 'Ready'),
+            condition(
+              'Ready',
+              'False',
+              'ReadinessGatesNotReady',
+              'corresponding condition of pod readiness gate "example.com/lb-registered" does not exist.'
+            ),
+          ],
+          containerStatuses: [
+            containerStatus('app', { running: true }),
+            containerStatus('setup', { terminated: true, reason: 'Completed', exitCode: 0 }),
+          ],
+        })
+      );
     },
   },
   {
@@ -396,10 +546,14 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'NotReady', category: 'container', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain);
-      await c.setPodStatus(ns, pod, running({
-        conditions: readyConditions(false),
-        containerStatuses: [containerStatus('app', { running: true, ready: false })],
-      }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        running({
+          conditions: readyConditions(false),
+          containerStatuses: [containerStatus('app', { running: true, ready: false })],
+        })
+      );
     },
   },
   {
@@ -410,7 +564,9 @@ export const SCENARIOS: Scenario[] = [
       await c.createPod(ns, pod);
       await c.setPodStatus(ns, pod, {
         phase: 'Pending',
-        conditions: [condition('PodScheduled', 'False', 'Unschedulable', '0/3 nodes are available: 3 Insufficient cpu.')],
+        conditions: [
+          condition('PodScheduled', 'False', 'Unschedulable', '0/3 nodes are available: 3 Insufficient cpu.'),
+        ],
       });
     },
   },
@@ -447,14 +603,24 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'NodeLost', category: 'node', initiator: 'node-lifecycle', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain);
-      await c.setPodStatus(ns, pod, running({ reason: 'NodeLost', message: `Node ${nodes.plain} which was running pod ${pod} is unresponsive` }));
+      await c.setPodStatus(
+        ns,
+        pod,
+        running({ reason: 'NodeLost', message: `Node ${nodes.plain} which was running pod ${pod} is unresponsive` })
+      );
       await c.deletePod(ns, pod);
     },
   },
   {
     name: 'karpenter-eviction',
     description: 'Karpenter consolidates a node: Eviction API + its Evicted event, pod terminating',
-    expect: { reason: 'EvictionByEvictionAPI', category: 'eviction', initiator: 'karpenter', detail: 'Underutilized', abnormal: true },
+    expect: {
+      reason: 'EvictionByEvictionAPI',
+      category: 'eviction',
+      initiator: 'karpenter',
+      detail: 'Underutilized',
+      abnormal: true,
+    },
     async play(c, ns, pod, nodes) {
       const p = await bound(c, ns, pod, nodes.karpenter);
       await c.setPodStatus(ns, pod, running());
@@ -490,7 +656,13 @@ export const SCENARIOS: Scenario[] = [
     async play(c, ns, pod, nodes) {
       const p = await bound(c, ns, pod, nodes.plain);
       await c.setPodStatus(ns, pod, running());
-      await c.podEvent(ns, p, 'descheduler', 'RemoveDuplicates', `pod evicted from ${nodes.plain} node by sigs.k8s.io/descheduler`);
+      await c.podEvent(
+        ns,
+        p,
+        'descheduler',
+        'RemoveDuplicates',
+        `pod evicted from ${nodes.plain} node by sigs.k8s.io/descheduler`
+      );
       await c.evictPod(ns, pod);
     },
   },
@@ -501,7 +673,12 @@ export const SCENARIOS: Scenario[] = [
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain);
       await c.setPodStatus(ns, pod, running());
-      await c.disruptAndDelete(ns, pod, 'PreemptionByScheduler', 'default-scheduler: preempting to accommodate a higher priority pod');
+      await c.disruptAndDelete(
+        ns,
+        pod,
+        'PreemptionByScheduler',
+        'default-scheduler: preempting to accommodate a higher priority pod'
+      );
     },
   },
   {

@@ -64,18 +64,25 @@ describe('Prometheus rules', () => {
         t.alert_rule_test.filter((a: any) => a.exp_alerts.length > 0).map((a: any) => a.alertname)
       )
     );
-    for (const rule of promRules) assert.ok(fired.has(rule.alert), `${rule.alert} never fires in rules_test.yml`);
+    for (const rule of promRules) {
+      assert.ok(fired.has(rule.alert), `${rule.alert} never fires in rules_test.yml`);
+    }
   });
 
   test('label values are from the reason vocabulary and annotations use only kept labels', () => {
     for (const rule of promRules) {
       for (const { label, value } of exactMatchers(rule.expr)) {
-        if (label === 'category') assert.ok(CATEGORIES.includes(value as never), `${rule.alert}: category ${value}`);
-        if (label === 'initiator') assert.ok(INITIATORS.includes(value as never), `${rule.alert}: initiator ${value}`);
+        if (label === 'category') {
+          assert.ok(CATEGORIES.includes(value as never), `${rule.alert}: category ${value}`);
+        }
+        if (label === 'initiator') {
+          assert.ok(INITIATORS.includes(value as never), `${rule.alert}: initiator ${value}`);
+        }
       }
       const kept = keptLabels(rule.expr);
-      for (const label of templateLabels(rule.annotations))
+      for (const label of templateLabels(rule.annotations)) {
         assert.ok(kept.includes(label), `${rule.alert}: $labels.${label} is dropped by the expression`);
+      }
     }
   });
 });
@@ -83,11 +90,14 @@ describe('Prometheus rules', () => {
 describe('Grafana-managed rules', () => {
   test('are provisioning file version 1 with unique uids', () => {
     assert.equal(grafanaFile.apiVersion, 1);
-    for (const group of grafanaFile.groups)
+    for (const group of grafanaFile.groups) {
       assert.ok(group.name && group.folder && group.interval, JSON.stringify(group));
+    }
     const uids = grafanaRules.map((r) => r.uid);
     assert.equal(new Set(uids).size, uids.length);
-    for (const uid of uids) assert.ok(uid.length <= 40, `uid ${uid} is longer than Grafana allows`);
+    for (const uid of uids) {
+      assert.ok(uid.length <= 40, `uid ${uid} is longer than Grafana allows`);
+    }
   });
 
   test('are the Prometheus rules, one for one', () => {
@@ -105,7 +115,9 @@ describe('Grafana-managed rules', () => {
     const dashboards = new Map(DASHBOARD_FILES.map((path) => readJson(path)).map((d) => [d.uid, d]));
     for (const rule of grafanaRules) {
       for (const step of rule.data) {
-        if (step.datasourceUid === '__expr__') continue;
+        if (step.datasourceUid === '__expr__') {
+          continue;
+        }
         assert.equal(
           provisioned.get(step.datasourceUid),
           'prometheus',
@@ -126,8 +138,9 @@ describe('Grafana-managed rules', () => {
       const kept = keptLabels(asPromQL(rule).expr);
       const used = templateLabels(rule.annotations);
       assert.ok(used.length > 0, `${rule.title}: the summary names nothing`);
-      for (const label of used)
+      for (const label of used) {
         assert.ok(kept.includes(label), `${rule.title}: $labels.${label} is dropped by the query`);
+      }
     }
   });
 });

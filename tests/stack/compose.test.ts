@@ -12,8 +12,9 @@ const compose = readYaml('docker-compose.yaml');
 /** A service with `extends` merged in the way Compose does for the keys used here. */
 function service(name: string): any {
   const own = compose.services[name];
-  if (!own.extends)
+  if (!own.extends) {
     return { ...own, dir: root, build: own.build && { ...own.build, context: resolve(root, own.build.context) } };
+  }
   const baseFile = repo(own.extends.file);
   const base = readYaml(relative(root, baseFile)).services[own.extends.service];
   const baseDir = dirname(baseFile);
@@ -58,7 +59,9 @@ describe('docker-compose.yaml', () => {
     assert.deepEqual(Object.keys(compose.services).sort(), ['demo-cluster', 'grafana', 'prometheus', 'proxy']);
     for (const name of Object.keys(compose.services)) {
       const svc = service(name);
-      if (svc.image) continue;
+      if (svc.image) {
+        continue;
+      }
       assert.ok(statSync(svc.build.context).isDirectory(), `${name}: build context ${svc.build.context}`);
       assert.ok(existsSync(dockerfileOf(svc)), `${name}: ${dockerfileOf(svc)}`);
     }
@@ -204,16 +207,22 @@ describe('images built from the repository root', () => {
   test('.dockerignore excludes everything but an allow-list', () => {
     assert.equal(ignore[0], '*');
     assert.ok(ignore.slice(1).every((l) => l.startsWith('!')));
-    for (const path of allowed) assert.ok(existsSync(repo(path)), `allow-list entry ${path} does not exist`);
+    for (const path of allowed) {
+      assert.ok(existsSync(repo(path)), `allow-list entry ${path} does not exist`);
+    }
   });
 
   for (const dockerfile of rootImages) {
     test(`${relative(root, dockerfile)} copies only files that exist and are in the build context`, () => {
       for (const stage of parseDockerfile(relative(root, dockerfile))) {
         for (const { keyword, args } of stage.instructions) {
-          if (keyword !== 'COPY') continue;
+          if (keyword !== 'COPY') {
+            continue;
+          }
           const { from, sources } = copyArgs(args);
-          if (from) continue;
+          if (from) {
+            continue;
+          }
           for (const source of sources.map((s) => s.replace(/\/$/, ''))) {
             assert.ok(existsSync(repo(source)), `${source} does not exist`);
             assert.ok(
@@ -228,7 +237,9 @@ describe('images built from the repository root', () => {
 
   test('the proxy image: Node 24 slim, production dependencies only, non-root, health-checked', () => {
     const stages = parseDockerfile('pkg-proxy/Dockerfile');
-    for (const stage of stages) assert.equal(stage.from, 'node:24-slim');
+    for (const stage of stages) {
+      assert.equal(stage.from, 'node:24-slim');
+    }
     const runs = stages.flatMap((s) => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args));
     assert.ok(
       runs.every((r) => !/npm (ci|install)/.test(r) || r.includes('--omit=dev')),

@@ -232,7 +232,9 @@ describe('on a real API server', () => {
       res.status === 200 || res.status === 201,
       `${obj.kind} ${obj.metadata.name}: ${res.status} ${res.body?.message}`
     );
-    if (!dryRun) created.push(obj);
+    if (!dryRun) {
+      created.push(obj);
+    }
   };
 
   /** What the proxy's service account may do, according to the API server's own authorizer. */
@@ -259,13 +261,17 @@ describe('on a real API server', () => {
 
   after(async () => {
     for (const obj of created.reverse()) {
-      if (obj.kind !== 'Namespace') await kubeRequest(admin, 'DELETE', objectPath(obj));
+      if (obj.kind !== 'Namespace') {
+        await kubeRequest(admin, 'DELETE', objectPath(obj));
+      }
     }
     await release?.();
   });
 
   test('every object of the base and the namespaced overlay passes server-side dry-run', async () => {
-    for (const obj of [...base, ...namespaced]) await apply(obj, true);
+    for (const obj of [...base, ...namespaced]) {
+      await apply(obj, true);
+    }
   });
 
   test('the ServiceMonitor passes dry-run against the fields its CRD declares', async () => {
@@ -274,7 +280,9 @@ describe('on a real API server', () => {
     const deadline = Date.now() + 30_000;
     for (;;) {
       const res = await serverSideApply(admin, monitor, true);
-      if (res.status === 200 || res.status === 201) break;
+      if (res.status === 200 || res.status === 201) {
+        break;
+      }
       // The new resource takes a moment to be served.
       assert.ok(res.status === 404 && Date.now() < deadline, `${res.status} ${res.body?.message}`);
       await new Promise((r) => setTimeout(r, 200));
@@ -310,7 +318,9 @@ describe('on a real API server', () => {
   test('the namespaced overlay lets the proxy read only its namespaces, and no nodes', async () => {
     const binding = one(base, 'ClusterRoleBinding');
     await kubeRequest(admin, 'DELETE', objectPath(binding));
-    for (const obj of find(namespaced, 'Role').concat(find(namespaced, 'RoleBinding'))) await apply(obj, false);
+    for (const obj of find(namespaced, 'Role').concat(find(namespaced, 'RoleBinding'))) {
+      await apply(obj, false);
+    }
     for (const ns of ['team-a', 'team-b']) {
       assert.ok(await may('watch', 'pods', '', ns), `watch pods in ${ns}`);
       assert.ok(await may('list', 'events', 'events.k8s.io', ns), `list events in ${ns}`);

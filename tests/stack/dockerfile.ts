@@ -25,7 +25,9 @@ export function parseDockerfile(path: string): Stage[] {
     .filter((line) => line && !line.startsWith('#'));
   for (const line of logical) {
     const [, keyword, args] = /^(\w+)\s+(.*)$/.exec(line) ?? [];
-    if (!keyword) throw new Error(`${path}: cannot parse "${line}"`);
+    if (!keyword) {
+      throw new Error(`${path}: cannot parse "${line}"`);
+    }
     if (keyword.toUpperCase() === 'FROM') {
       const [from, , name] = args.split(/\s+/);
       stages.push({ from, name, instructions: [] });
@@ -107,6 +109,8 @@ export async function replay(dockerfile: string, context: string, out: string): 
     }
     result.workdir = local('.');
   }
-  if (!result || !isAbsolute(result.workdir)) throw new Error(`${dockerfile} has no stage`);
+  if (!result || !isAbsolute(result.workdir)) {
+    throw new Error(`${dockerfile} has no stage`);
+  }
   return result;
 }

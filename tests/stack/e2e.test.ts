@@ -42,7 +42,9 @@ function start(command: string, args: string[], options: { cwd?: string; env?: N
     proc,
     output: () => output,
     stop: async () => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      if (proc.exitCode !== null || proc.signalCode !== null) {
+        return;
+      }
       const exited = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGTERM');
       await exited;
@@ -100,7 +102,9 @@ before(async () => {
   const cluster = new Cluster(harness.server.kubeConfig('admin'));
   await cluster.ensureNamespace(namespace);
   const nodes = await createNodes(cluster, namespace);
-  for (const scenario of PLAYED) await scenario.play(cluster, namespace, scenario.name, nodes);
+  for (const scenario of PLAYED) {
+    await scenario.play(cluster, namespace, scenario.name, nodes);
+  }
 
   // Only the target and the intervals change: the rules are the file's, loaded from where it is.
   const config = readYaml('provisioning/prometheus/prometheus.yml');
@@ -151,7 +155,9 @@ test('the alert expressions find the played pods by namespace, pod and reason', 
   };
   assert.deepEqual(await firing('PodReasonsOOMKilled'), ['crashloop-oom OOMKilled']);
   assert.deepEqual(await firing('PodReasonsNodeShutdown'), ['graceful-node-shutdown Shutdown']);
-  for (const rule of rules) await query(rule.expr);
+  for (const rule of rules) {
+    await query(rule.expr);
+  }
 });
 
 test('the Grafana rule queries see the Karpenter eviction and the watches', async () => {
@@ -182,7 +188,9 @@ test("the dashboards' Prometheus queries return the played transitions", async (
   const substituted = exprs.map((expr) =>
     expr.replace(/\$\{(\w+)(?::(\w+))?\}|\$(\w+)/g, (_, a, format, b) => {
       const name = a ?? b;
-      if (name.includes('interval')) return '1m';
+      if (name.includes('interval')) {
+        return '1m';
+      }
       return format === 'regex' ? '.*' : values[name];
     })
   );
@@ -193,6 +201,7 @@ test("the dashboards' Prometheus queries return the played transitions", async (
       .map((s) => s.metric.reason)
       .filter(Boolean)
   );
-  for (const expected of ['EvictionByEvictionAPI', 'OOMKilled', 'Shutdown'])
+  for (const expected of ['EvictionByEvictionAPI', 'OOMKilled', 'Shutdown']) {
     assert.ok(reasons.has(expected), `${expected} in ${[...reasons]}`);
+  }
 });

@@ -24,7 +24,9 @@ export async function kustomize(dir: string): Promise<any[]> {
 
 /** The harness of the test run's global setup, or one of our own when a file runs alone. */
 export async function apiServer(): Promise<{ server: ApiServer; release(): Promise<void> }> {
-  if (process.env.PODREASONS_TEST_KUBECONFIG) return { server: sharedApiServer(), release: async () => {} };
+  if (process.env.PODREASONS_TEST_KUBECONFIG) {
+    return { server: sharedApiServer(), release: async () => {} };
+  }
   const server = await startApiServer();
   return { server, release: () => server.stop() };
 }

@@ -54,14 +54,18 @@ export function datasourceRefs(dashboard: any): Array<{ where: string; ref: { ty
   const refs: Array<{ where: string; ref: { type: string; uid: string } }> = [];
   for (const panel of dashboard.panels) {
     refs.push({ where: `panel ${panel.id}`, ref: panel.datasource });
-    for (const target of panel.targets ?? [])
+    for (const target of panel.targets ?? []) {
       refs.push({ where: `panel ${panel.id} target ${target.refId}`, ref: target.datasource });
+    }
   }
   for (const variable of dashboard.templating.list) {
-    if (variable.datasource) refs.push({ where: `variable ${variable.name}`, ref: variable.datasource });
+    if (variable.datasource) {
+      refs.push({ where: `variable ${variable.name}`, ref: variable.datasource });
+    }
   }
-  for (const annotation of dashboard.annotations.list)
+  for (const annotation of dashboard.annotations.list) {
     refs.push({ where: `annotation ${annotation.name}`, ref: annotation.datasource });
+  }
   return refs;
 }
 
@@ -109,7 +113,9 @@ export async function eventually<T>(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
+    if (value !== undefined) {
+      return value;
+    }
     if (Date.now() > deadline) {
       throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${typeof what === 'string' ? what : what()}`);
     }

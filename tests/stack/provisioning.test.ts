@@ -26,9 +26,15 @@ const promDs = (ref: { uid: string } | undefined) => ref?.uid === 'prometheus';
 
 /** Every string in an object tree, with its path, for links and variable references. */
 function strings(value: unknown, path = ''): Array<{ path: string; text: string }> {
-  if (typeof value === 'string') return [{ path, text: value }];
-  if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${path}[${i}]`));
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => strings(v, `${path}.${k}`));
+  if (typeof value === 'string') {
+    return [{ path, text: value }];
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap((v, i) => strings(v, `${path}[${i}]`));
+  }
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => strings(v, `${path}.${k}`));
+  }
   return [];
 }
 
@@ -88,8 +94,9 @@ describe('dashboards', () => {
 
       test('panels fit the 24-column grid without overlapping', () => {
         const boxes = dashboard.panels.map((p: any) => ({ id: p.id, ...p.gridPos }));
-        for (const b of boxes)
+        for (const b of boxes) {
           assert.ok(b.x >= 0 && b.w > 0 && b.h > 0 && b.x + b.w <= 24, `panel ${b.id}: ${JSON.stringify(b)}`);
+        }
         for (const a of boxes) {
           for (const b of boxes) {
             const overlap = a.id < b.id && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
@@ -127,8 +134,9 @@ describe('dashboards', () => {
           []
         );
         for (const { where, value } of [...queries, ...annotations]) {
-          for (const category of value.categories ?? [])
+          for (const category of value.categories ?? []) {
             assert.ok(CATEGORIES.includes(category), `${where}: category ${category}`);
+          }
         }
       });
 
@@ -153,8 +161,12 @@ describe('dashboards', () => {
         const exprs: string[] = promTargets(dashboard).map(({ expr }: { expr: string }) => expr);
         for (const expr of exprs) {
           for (const { label, value } of exactMatchers(expr)) {
-            if (label === 'category') assert.ok(CATEGORIES.includes(value as never), `${expr}: category ${value}`);
-            if (label === 'initiator') assert.ok(INITIATORS.includes(value as never), `${expr}: initiator ${value}`);
+            if (label === 'category') {
+              assert.ok(CATEGORIES.includes(value as never), `${expr}: category ${value}`);
+            }
+            if (label === 'initiator') {
+              assert.ok(INITIATORS.includes(value as never), `${expr}: initiator ${value}`);
+            }
           }
         }
         // Grafana fills these in before Prometheus sees the query.
@@ -168,7 +180,9 @@ describe('dashboards', () => {
         let panelLinks = 0;
         for (const { path: at, text } of strings({ panels: dashboard.panels, links: dashboard.links })) {
           const target = /^\/d\/([\w-]+)/.exec(text);
-          if (!target) continue;
+          if (!target) {
+            continue;
+          }
           const linked = byUid.get(target[1]);
           assert.ok(linked, `${at}: links to unknown dashboard ${target[1]}`);
           if (at.startsWith('.panels')) {
@@ -183,10 +197,12 @@ describe('dashboards', () => {
             panelLinks++;
           }
         }
-        for (const link of dashboard.links)
+        for (const link of dashboard.links) {
           assert.equal(link.keepTime, true, `dashboard link ${link.title} drops the time range`);
-        if (dashboard.uid === 'podreasons-overview')
+        }
+        if (dashboard.uid === 'podreasons-overview') {
           assert.ok(panelLinks >= 2, 'the pod tables link to the drill-down');
+        }
       });
     });
   }
@@ -205,7 +221,9 @@ describe('dashboards', () => {
       assert.equal(kinds[name].includeAll, true, name);
     }
     const panelTypes = overview.panels.map((p: any) => p.type);
-    for (const type of ['stat', 'barchart', 'table', 'timeseries']) assert.ok(panelTypes.includes(type), type);
+    for (const type of ['stat', 'barchart', 'table', 'timeseries']) {
+      assert.ok(panelTypes.includes(type), type);
+    }
     const live = overview.panels.flatMap((p: any) => p.targets).filter((t: any) => t.live);
     assert.deepEqual(live.map((t: any) => t.queryType).sort(), ['pods', 'transitions']);
   });

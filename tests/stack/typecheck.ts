@@ -39,7 +39,9 @@ export function typecheckAgainstPluginTypes(
   const program = ts.createProgram([file], options, host);
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-    if (!d.file || d.start === undefined) return text;
+    if (!d.file || d.start === undefined) {
+      return text;
+    }
     const { line } = d.file.getLineAndCharacterOfPosition(d.start);
     // In the generated file, the comment above each value says where it came from.
     const where = d.file.fileName === file ? source.split('\n')[line - 1] : d.file.fileName;

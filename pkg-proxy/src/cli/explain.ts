@@ -38,9 +38,13 @@ Examples:
 `;
 
 function parseNow(value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined) {
+    return undefined;
+  }
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new UsageError(`--now: not an RFC 3339 time: ${value}`);
+  if (Number.isNaN(ms)) {
+    throw new UsageError(`--now: not an RFC 3339 time: ${value}`);
+  }
   return new Date(ms);
 }
 
@@ -49,11 +53,16 @@ function eventsByPod(events: readonly EventInput[]): (uid: string, namespace: st
   const byUid = new Map<string, EventInput[]>();
   const byName = new Map<string, EventInput[]>();
   for (const e of events) {
-    if (e.kind !== 'Pod') continue;
+    if (e.kind !== 'Pod') {
+      continue;
+    }
     const [map, key] = e.uid !== '' ? [byUid, e.uid] : [byName, `${e.namespace}/${e.name}`];
     const list = map.get(key);
-    if (list) list.push(e);
-    else map.set(key, [e]);
+    if (list) {
+      list.push(e);
+    } else {
+      map.set(key, [e]);
+    }
   }
   return (uid, namespace, name) => [...(byUid.get(uid) ?? []), ...(byName.get(`${namespace}/${name}`) ?? [])];
 }
@@ -82,7 +91,9 @@ export function registerExplain(program: Command): void {
     .action(async (file: string | undefined, opts: ExplainOptions) => {
       const now = parseNow(opts.now);
       const objects = collectObjects(parseDocuments(await readInput(file)));
-      if (objects.pods.length === 0) throw new UsageError('no pods in the input');
+      if (objects.pods.length === 0) {
+        throw new UsageError('no pods in the input');
+      }
       process.stdout.write(format(explainObjects(objects, now), opts.output));
     });
 }

@@ -23,23 +23,33 @@ const ITEM_KIND: Record<string, string | undefined> = {
 
 function why(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'EACCES') return 'permission denied';
+  if (code === 'ENOENT') {
+    return 'no such file';
+  }
+  if (code === 'EISDIR') {
+    return 'it is a directory';
+  }
+  if (code === 'EACCES') {
+    return 'permission denied';
+  }
   return err instanceof Error ? err.message : String(err);
 }
 
 async function readStdin(): Promise<string> {
   process.stdin.setEncoding('utf8');
   let text = '';
-  for await (const chunk of process.stdin) text += chunk;
+  for await (const chunk of process.stdin) {
+    text += chunk;
+  }
   return text;
 }
 
 /** FILE, or stdin for "-" or no FILE. */
 export async function readInput(file: string | undefined): Promise<string> {
   if (file === undefined || file === '-') {
-    if (process.stdin.isTTY) throw new UsageError('no input: give a FILE, or pipe JSON or YAML into stdin');
+    if (process.stdin.isTTY) {
+      throw new UsageError('no input: give a FILE, or pipe JSON or YAML into stdin');
+    }
     return readStdin();
   }
   try {
@@ -54,7 +64,9 @@ const firstLine = (s: string) => s.split('\n', 1)[0].replace(/:\s*$/, '');
 
 /** Every document of the input: one for JSON, one or more for YAML. */
 export function parseDocuments(text: string): unknown[] {
-  if (text.trim() === '') throw new UsageError('the input is empty');
+  if (text.trim() === '') {
+    throw new UsageError('the input is empty');
+  }
   let jsonError: Error | undefined;
   if (/^\s*[[{]/.test(text)) {
     try {
@@ -79,24 +91,35 @@ export function parseDocuments(text: string): unknown[] {
 export function collectObjects(documents: readonly unknown[]): ClusterObjects {
   const out: ClusterObjects = { pods: [], nodes: [], events: [] };
   const add = (value: unknown, impliedKind: string | undefined): void => {
-    if (value === null || value === undefined) return; // an empty YAML document
+    if (value === null || value === undefined) {
+      return;
+    } // an empty YAML document
     if (typeof value !== 'object' || Array.isArray(value)) {
       throw new UsageError(`expected ${KINDS}, found ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}`);
     }
     const o = value as { kind?: unknown; items?: unknown };
     const kind = typeof o.kind === 'string' && o.kind !== '' ? o.kind : impliedKind;
-    if (kind === 'Pod') out.pods.push(o);
-    else if (kind === 'Node') out.nodes.push(o);
-    else if (kind === 'Event') out.events.push(o);
-    else if (kind !== undefined && kind in ITEM_KIND) {
-      if (!Array.isArray(o.items)) throw new UsageError(`the ${kind} has no items`);
-      for (const item of o.items) add(item, ITEM_KIND[kind]);
+    if (kind === 'Pod') {
+      out.pods.push(o);
+    } else if (kind === 'Node') {
+      out.nodes.push(o);
+    } else if (kind === 'Event') {
+      out.events.push(o);
+    } else if (kind !== undefined && kind in ITEM_KIND) {
+      if (!Array.isArray(o.items)) {
+        throw new UsageError(`the ${kind} has no items`);
+      }
+      for (const item of o.items) {
+        add(item, ITEM_KIND[kind]);
+      }
     } else if (kind === undefined) {
       throw new UsageError(`an object has no kind: expected ${KINDS}`);
     } else {
       throw new UsageError(`unsupported kind ${JSON.stringify(kind)}: expected ${KINDS}`);
     }
   };
-  for (const doc of documents) add(doc, undefined);
+  for (const doc of documents) {
+    add(doc, undefined);
+  }
   return out;
 }

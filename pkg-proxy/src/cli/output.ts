@@ -4,7 +4,7 @@ import type { PodAnswer } from '../engine/index.ts';
 export const OUTPUT_FORMATS = ['table', 'wide', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-const COLUMNS: [string, (a: PodAnswer) => string][] = [
+const COLUMNS: Array<[string, (a: PodAnswer) => string]> = [
   ['NAMESPACE', (a) => a.namespace],
   ['NAME', (a) => a.name],
   ['REASON', (a) => a.reason],
@@ -13,7 +13,7 @@ const COLUMNS: [string, (a: PodAnswer) => string][] = [
   ['STATUS', (a) => a.kubectlStatus],
 ];
 
-const WIDE_COLUMNS: [string, (a: PodAnswer) => string][] = [
+const WIDE_COLUMNS: Array<[string, (a: PodAnswer) => string]> = [
   ['NODE', (a) => a.node],
   ['SOURCE', (a) => a.source],
   ['MESSAGE', (a) => a.message.replace(/\s+/g, ' ').trim()],
@@ -37,6 +37,8 @@ function table(answers: readonly PodAnswer[], wide: boolean): string {
 }
 
 export function format(answers: readonly PodAnswer[], output: OutputFormat): string {
-  if (output === 'json') return `${JSON.stringify(answers, null, 2)}\n`;
+  if (output === 'json') {
+    return `${JSON.stringify(answers, null, 2)}\n`;
+  }
   return table(answers, output === 'wide');
 }

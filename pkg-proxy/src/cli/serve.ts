@@ -6,18 +6,24 @@ import { ConfigError, serve, type ServeOptions } from '../serve.ts';
 function parseListen(value: string): { host: string; port: number } {
   const m = /^(.*):(\d{1,5})$/.exec(value);
   const port = m ? Number(m[2]) : NaN;
-  if (!m || port > 65535) throw new InvalidArgumentError('expected HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080');
+  if (!m || port > 65535) {
+    throw new InvalidArgumentError('expected HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080');
+  }
   return { host: m[1].replace(/^\[(.*)\]$/, '$1') || '0.0.0.0', port };
 }
 
 function parseDuration(value: string): number {
   const m = /^(\d+)(s|m|h|d)$/.exec(value);
-  if (!m) throw new InvalidArgumentError('expected a duration like 90s, 30m, 1h or 2d');
+  if (!m) {
+    throw new InvalidArgumentError('expected a duration like 90s, 30m, 1h or 2d');
+  }
   return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
 }
 
 function parseCount(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new InvalidArgumentError('expected a whole number ≥ 1');
+  }
   return Number(value);
 }
 
@@ -39,22 +45,83 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('watch the cluster and serve pod reasons: JSON API for Grafana, /metrics for Prometheus')
-    .addOption(opt('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, then in-cluster)', 'PODREASONS_KUBECONFIG'))
+    .addOption(
+      opt(
+        '--kubeconfig <file>',
+        'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, then in-cluster)',
+        'PODREASONS_KUBECONFIG'
+      )
+    )
     .addOption(opt('--context <name>', 'kubeconfig context to use', 'PODREASONS_CONTEXT'))
-    .addOption(opt('--listen <host:port>', 'address to listen on', 'PODREASONS_LISTEN').default('127.0.0.1:8080').argParser(parseListen))
-    .addOption(opt('--namespaces <a,b>', 'watch only these namespaces (default: as wide as RBAC allows)', 'PODREASONS_NAMESPACES'))
-    .addOption(opt('--token-file <file>', 'bearer token required on /api/v1 (or set PODREASONS_TOKEN)', 'PODREASONS_TOKEN_FILE'))
-    .addOption(opt('--metrics-token-file <file>', 'bearer token required on /metrics (or set PODREASONS_METRICS_TOKEN)', 'PODREASONS_METRICS_TOKEN_FILE'))
+    .addOption(
+      opt('--listen <host:port>', 'address to listen on', 'PODREASONS_LISTEN')
+        .default('127.0.0.1:8080')
+        .argParser(parseListen)
+    )
+    .addOption(
+      opt(
+        '--namespaces <a,b>',
+        'watch only these namespaces (default: as wide as RBAC allows)',
+        'PODREASONS_NAMESPACES'
+      )
+    )
+    .addOption(
+      opt('--token-file <file>', 'bearer token required on /api/v1 (or set PODREASONS_TOKEN)', 'PODREASONS_TOKEN_FILE')
+    )
+    .addOption(
+      opt(
+        '--metrics-token-file <file>',
+        'bearer token required on /metrics (or set PODREASONS_METRICS_TOKEN)',
+        'PODREASONS_METRICS_TOKEN_FILE'
+      )
+    )
     .addOption(opt('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)', 'PODREASONS_TLS_CERT'))
     .addOption(opt('--tls-key <file>', 'private key for --tls-cert (PEM)', 'PODREASONS_TLS_KEY'))
-    .addOption(opt('--tombstone-max-age <duration>', 'how long deleted abnormal pods stay queryable', 'PODREASONS_TOMBSTONE_MAX_AGE').default(3_600_000, '1h').argParser(parseDuration))
-    .addOption(opt('--tombstone-max-count <n>', 'at most this many tombstones', 'PODREASONS_TOMBSTONE_MAX_COUNT').default(10_000).argParser(parseCount))
-    .addOption(opt('--history-max-count <n>', 'at most this many transitions in the history', 'PODREASONS_HISTORY_MAX_COUNT').default(100_000).argParser(parseCount))
-    .addOption(opt('--watch-timeout <duration>', 'server-side timeout of each watch request', 'PODREASONS_WATCH_TIMEOUT').default(300_000, '5m').argParser(parseDuration))
-    .addOption(opt('--poll-interval <duration>', 'relist interval where RBAC allows list but not watch', 'PODREASONS_POLL_INTERVAL').default(15_000, '15s').argParser(parseDuration))
+    .addOption(
+      opt(
+        '--tombstone-max-age <duration>',
+        'how long deleted abnormal pods stay queryable',
+        'PODREASONS_TOMBSTONE_MAX_AGE'
+      )
+        .default(3_600_000, '1h')
+        .argParser(parseDuration)
+    )
+    .addOption(
+      opt('--tombstone-max-count <n>', 'at most this many tombstones', 'PODREASONS_TOMBSTONE_MAX_COUNT')
+        .default(10_000)
+        .argParser(parseCount)
+    )
+    .addOption(
+      opt('--history-max-count <n>', 'at most this many transitions in the history', 'PODREASONS_HISTORY_MAX_COUNT')
+        .default(100_000)
+        .argParser(parseCount)
+    )
+    .addOption(
+      opt('--watch-timeout <duration>', 'server-side timeout of each watch request', 'PODREASONS_WATCH_TIMEOUT')
+        .default(300_000, '5m')
+        .argParser(parseDuration)
+    )
+    .addOption(
+      opt(
+        '--poll-interval <duration>',
+        'relist interval where RBAC allows list but not watch',
+        'PODREASONS_POLL_INTERVAL'
+      )
+        .default(15_000, '15s')
+        .argParser(parseDuration)
+    )
     // Not .env(): commander turns a boolean on whenever its variable exists, even as "false".
-    .addOption(new Option('--ksm-compatible-metrics', "also export kube_pod_status_reason with kube-state-metrics' reason values (env: PODREASONS_KSM_COMPATIBLE_METRICS=true)"))
-    .addOption(opt('--log-level <level>', 'log level', 'PODREASONS_LOG_LEVEL').choices(['trace', 'debug', 'info', 'warn', 'error']).default('info'))
+    .addOption(
+      new Option(
+        '--ksm-compatible-metrics',
+        "also export kube_pod_status_reason with kube-state-metrics' reason values (env: PODREASONS_KSM_COMPATIBLE_METRICS=true)"
+      )
+    )
+    .addOption(
+      opt('--log-level <level>', 'log level', 'PODREASONS_LOG_LEVEL')
+        .choices(['trace', 'debug', 'info', 'warn', 'error'])
+        .default('info')
+    )
     .addHelpText(
       'after',
       `
@@ -63,24 +130,37 @@ Logs are JSON lines on stdout.
 
 Examples:
   podreasons serve                                   # current kubeconfig context, http://127.0.0.1:8080
-  podreasons serve --context prod --namespaces shop,payments --listen 0.0.0.0:8080 --token-file /etc/podreasons/token`,
+  podreasons serve --context prod --namespaces shop,payments --listen 0.0.0.0:8080 --token-file /etc/podreasons/token`
     )
     .action(async (o) => {
       const options: ServeOptions = {
         kubeconfig: o.kubeconfig,
         context: o.context,
         ...(o.listen as { host: string; port: number }),
-        namespaces: o.namespaces ? String(o.namespaces).split(',').map((s) => s.trim()).filter(Boolean) : null,
+        namespaces: o.namespaces
+          ? String(o.namespaces)
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : null,
         token: readSecret(o.tokenFile, process.env.PODREASONS_TOKEN, 'token'),
         metricsToken: readSecret(o.metricsTokenFile, process.env.PODREASONS_METRICS_TOKEN, 'metrics token'),
         tls: undefined,
-        ksmCompatibleMetrics: Boolean(o.ksmCompatibleMetrics) || ['true', '1'].includes(process.env.PODREASONS_KSM_COMPATIBLE_METRICS ?? ''),
-        store: { tombstoneMaxAgeMs: o.tombstoneMaxAge, tombstoneMaxCount: o.tombstoneMaxCount, historyMaxCount: o.historyMaxCount },
+        ksmCompatibleMetrics:
+          Boolean(o.ksmCompatibleMetrics) ||
+          ['true', '1'].includes(process.env.PODREASONS_KSM_COMPATIBLE_METRICS ?? ''),
+        store: {
+          tombstoneMaxAgeMs: o.tombstoneMaxAge,
+          tombstoneMaxCount: o.tombstoneMaxCount,
+          historyMaxCount: o.historyMaxCount,
+        },
         watchTimeoutSeconds: Math.round(o.watchTimeout / 1000),
         pollIntervalMs: o.pollInterval,
         logLevel: o.logLevel,
       };
-      if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new ConfigError('--tls-cert and --tls-key go together');
+      if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) {
+        throw new ConfigError('--tls-cert and --tls-key go together');
+      }
       if (o.tlsCert) {
         options.tls = { cert: readConfigFile(o.tlsCert, 'TLS certificate'), key: readConfigFile(o.tlsKey, 'TLS key') };
       }

@@ -56,26 +56,51 @@ export class ClusterWatch {
     this.serverVersion = version.gitVersion;
     const p = (this.permissions = await discoverPermissions(kubeConfig, this.opts.namespaces));
     if (p.pods === 'forbidden') {
-      throw new Error(`this identity may not list pods in ${p.namespaces === null ? 'the cluster' : 'any namespace asked for'}`);
+      throw new Error(
+        `this identity may not list pods in ${p.namespaces === null ? 'the cluster' : 'any namespace asked for'}`
+      );
     }
-    log.info({ server: this.server, version: this.serverVersion, scope: p.namespaces ?? 'cluster', pods: p.pods, nodes: p.nodes, events: p.events }, 'permissions');
-    if (p.deniedNamespaces.length) log.warn({ namespaces: p.deniedNamespaces }, 'pods forbidden in these namespaces: not watched');
+    log.info(
+      {
+        server: this.server,
+        version: this.serverVersion,
+        scope: p.namespaces ?? 'cluster',
+        pods: p.pods,
+        nodes: p.nodes,
+        events: p.events,
+      },
+      'permissions'
+    );
+    if (p.deniedNamespaces.length) {
+      log.warn({ namespaces: p.deniedNamespaces }, 'pods forbidden in these namespaces: not watched');
+    }
 
-    const scopes: (string | null)[] = p.namespaces ?? [null];
-    const access = (ns: string | null, resource: 'pods' | 'events') => (ns === null ? p[resource] : p.byNamespace[ns][resource]);
-    for (const ns of scopes) this.add('pods', ns, access(ns, 'pods') as 'watch' | 'list');
-    if (p.nodes !== 'forbidden') this.add('nodes', null, p.nodes);
-    else log.warn('nodes are forbidden: node health and node-based attribution are unavailable');
+    const scopes: Array<string | null> = p.namespaces ?? [null];
+    const access = (ns: string | null, resource: 'pods' | 'events') =>
+      ns === null ? p[resource] : p.byNamespace[ns][resource];
+    for (const ns of scopes) {
+      this.add('pods', ns, access(ns, 'pods') as 'watch' | 'list');
+    }
+    if (p.nodes !== 'forbidden') {
+      this.add('nodes', null, p.nodes);
+    } else {
+      log.warn('nodes are forbidden: node health and node-based attribution are unavailable');
+    }
     for (const ns of scopes) {
       const events = access(ns, 'events');
-      if (events !== 'forbidden') this.add('events', ns, events);
-      else log.warn({ scope: ns ?? 'cluster' }, 'events are forbidden: event-based attribution is unavailable there');
+      if (events !== 'forbidden') {
+        this.add('events', ns, events);
+      } else {
+        log.warn({ scope: ns ?? 'cluster' }, 'events are forbidden: event-based attribution is unavailable there');
+      }
     }
     await Promise.all(this.watchers.map((w) => w.start()));
   }
 
   stop(): void {
-    for (const w of this.watchers) w.stop();
+    for (const w of this.watchers) {
+      w.stop();
+    }
   }
 
   /** True once every pod watcher has listed at least once; nodes and events are optional. */
@@ -88,10 +113,22 @@ export class ClusterWatch {
     const { store, log } = this.opts;
     const fieldSelector = resource === 'events' ? 'involvedObject.kind=Pod' : undefined;
     const base = namespace === null ? '/api/v1' : `/api/v1/namespaces/${namespace}`;
-    const handlers: Record<Resource, { replace(items: unknown[]): void; event(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: unknown): void }> = {
-      pods: { replace: (items) => store.replacePods(items as PodInput[], namespace), event: (t, o) => store.applyPod(t, o as never) },
-      nodes: { replace: (items) => store.replaceNodes(items as never[]), event: (t, o) => store.applyNode(t, o as never) },
-      events: { replace: (items) => store.replaceEvents(items as never[], namespace), event: (t, o) => store.applyEvent(t, o as never) },
+    const handlers: Record<
+      Resource,
+      { replace(items: unknown[]): void; event(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: unknown): void }
+    > = {
+      pods: {
+        replace: (items) => store.replacePods(items as PodInput[], namespace),
+        event: (t, o) => store.applyPod(t, o as never),
+      },
+      nodes: {
+        replace: (items) => store.replaceNodes(items as never[]),
+        event: (t, o) => store.applyNode(t, o as never),
+      },
+      events: {
+        replace: (items) => store.replaceEvents(items as never[], namespace),
+        event: (t, o) => store.applyEvent(t, o as never),
+      },
     };
     const watcher = new ResourceWatcher({
       resource,
@@ -113,18 +150,36 @@ export class ClusterWatch {
       onRestart: (cause) => this.opts.onRestart?.(resource, cause),
       onStateChange: (state: WatchState) => {
         log.info({ resource, scope: namespace ?? 'cluster', state }, 'watch state');
-        if (resource === 'nodes' && state === 'forbidden') store.dropNodes();
+        if (resource === 'nodes' && state === 'forbidden') {
+          store.dropNodes();
+        }
       },
     });
     this.watchers.push(watcher);
   }
 
-  private async list(resource: Resource, namespace: string | null, limit: number, token: string | undefined, fieldSelector?: string): Promise<ListPage> {
+  private async list(
+    resource: Resource,
+    namespace: string | null,
+    limit: number,
+    token: string | undefined,
+    fieldSelector?: string
+  ): Promise<ListPage> {
     const q = { limit, _continue: token, fieldSelector };
-    if (resource === 'nodes') return page(await this.core.listNode(q));
-    if (resource === 'pods') {
-      return page(namespace === null ? await this.core.listPodForAllNamespaces(q) : await this.core.listNamespacedPod({ namespace, ...q }));
+    if (resource === 'nodes') {
+      return page(await this.core.listNode(q));
     }
-    return page(namespace === null ? await this.core.listEventForAllNamespaces(q) : await this.core.listNamespacedEvent({ namespace, ...q }));
+    if (resource === 'pods') {
+      return page(
+        namespace === null
+          ? await this.core.listPodForAllNamespaces(q)
+          : await this.core.listNamespacedPod({ namespace, ...q })
+      );
+    }
+    return page(
+      namespace === null
+        ? await this.core.listEventForAllNamespaces(q)
+        : await this.core.listNamespacedEvent({ namespace, ...q })
+    );
   }
 }

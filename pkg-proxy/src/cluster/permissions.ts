@@ -26,13 +26,18 @@ export async function canI(kc: KubeConfig, verb: string, resource: string, names
 }
 
 async function access(kc: KubeConfig, resource: string, namespace = ''): Promise<Access> {
-  const [list, watch] = await Promise.all([canI(kc, 'list', resource, namespace), canI(kc, 'watch', resource, namespace)]);
+  const [list, watch] = await Promise.all([
+    canI(kc, 'list', resource, namespace),
+    canI(kc, 'watch', resource, namespace),
+  ]);
   return list && watch ? 'watch' : list ? 'list' : 'forbidden';
 }
 
 /** The weakest access across namespaces: the summary that status and logs report. */
 function weakest(values: Access[]): Access {
-  if (values.length === 0 || values.includes('forbidden')) return 'forbidden';
+  if (values.length === 0 || values.includes('forbidden')) {
+    return 'forbidden';
+  }
   return values.includes('list') ? 'list' : 'watch';
 }
 
@@ -51,12 +56,16 @@ export async function discoverPermissions(kc: KubeConfig, askedNamespaces: strin
   let candidates = askedNamespaces;
   if (!candidates) {
     if (!(await canI(kc, 'list', 'namespaces'))) {
-      throw new Error('this identity may not list pods cluster-wide nor list namespaces: pass --namespaces with the namespaces it may read');
+      throw new Error(
+        'this identity may not list pods cluster-wide nor list namespaces: pass --namespaces with the namespaces it may read'
+      );
     }
     const list = await kc.makeApiClient(CoreV1Api).listNamespace();
     candidates = list.items.map((n) => n.metadata!.name!);
   }
-  const perNamespace = await Promise.all(candidates.map(async (ns) => ({ ns, pods: await access(kc, 'pods', ns), events: await access(kc, 'events', ns) })));
+  const perNamespace = await Promise.all(
+    candidates.map(async (ns) => ({ ns, pods: await access(kc, 'pods', ns), events: await access(kc, 'events', ns) }))
+  );
   const allowed = perNamespace.filter((p) => p.pods !== 'forbidden');
   return {
     namespaces: allowed.map((p) => p.ns),

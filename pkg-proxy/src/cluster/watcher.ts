@@ -65,7 +65,10 @@ export class ResourceWatcher {
   private resourceVersion: string | undefined;
   private abort: AbortController | undefined;
   private wake: (() => void) | undefined;
-  private readonly opts: Required<Omit<WatcherOptions, 'fieldSelector' | 'slimListItem' | 'onRestart' | 'onStateChange'>> & WatcherOptions;
+  private readonly opts: Required<
+    Omit<WatcherOptions, 'fieldSelector' | 'slimListItem' | 'onRestart' | 'onStateChange'>
+  > &
+    WatcherOptions;
   private readonly watch: Watch;
 
   constructor(opts: WatcherOptions) {
@@ -99,7 +102,9 @@ export class ResourceWatcher {
   }
 
   private setState(state: WatchState): void {
-    if (this.state === 'stopped' || this.state === state) return;
+    if (this.state === 'stopped' || this.state === state) {
+      return;
+    }
     this.state = state;
     this.opts.onStateChange?.(state);
   }
@@ -123,38 +128,57 @@ export class ResourceWatcher {
         }
         failures = 0;
       } catch (err) {
-        if (this.stopped) break;
+        if (this.stopped) {
+          break;
+        }
         const cause = this.causeOf(err);
         this.opts.onRestart?.(cause);
         this.lastError = (err as Error).message ?? String(err);
         if (cause === 'gone') {
-          this.opts.log.info({ resource: this.opts.resource, scope: this.scope }, 'resourceVersion too old (410 Gone): relisting');
+          this.opts.log.info(
+            { resource: this.opts.resource, scope: this.scope },
+            'resourceVersion too old (410 Gone): relisting'
+          );
           this.resourceVersion = undefined;
           continue;
         }
         if (cause === 'silent') {
-          this.opts.log.warn({ resource: this.opts.resource, scope: this.scope }, 'watch silent for too long: reconnecting');
+          this.opts.log.warn(
+            { resource: this.opts.resource, scope: this.scope },
+            'watch silent for too long: reconnecting'
+          );
           continue;
         }
         failures++;
         this.setState(cause === 'forbidden' ? 'forbidden' : 'retrying');
         // What was missed while forbidden cannot be replayed reliably (and node data was dropped).
-        if (cause === 'forbidden') this.resourceVersion = undefined;
+        if (cause === 'forbidden') {
+          this.resourceVersion = undefined;
+        }
         firstSync(); // a failed first sync still ends start(): the proxy reports it instead of hanging
         // 403s wait longer: RBAC changes are slow, and a tight loop would only load the API server.
         const base = cause === 'forbidden' ? 10_000 : 500;
         const cap = cause === 'forbidden' ? 300_000 : 30_000;
         const delay = Math.min(cap, base * 2 ** Math.min(failures - 1, 10)) * (0.8 + Math.random() * 0.4);
-        this.opts.log.warn({ resource: this.opts.resource, scope: this.scope, cause, delayMs: Math.round(delay), err: this.lastError }, 'watch failed: retrying');
+        this.opts.log.warn(
+          { resource: this.opts.resource, scope: this.scope, cause, delayMs: Math.round(delay), err: this.lastError },
+          'watch failed: retrying'
+        );
         await this.sleep(delay);
       }
     }
   }
 
   private causeOf(err: unknown): RestartCause {
-    if (err instanceof GoneError || statusCode(err) === 410) return 'gone';
-    if (statusCode(err) === 403) return 'forbidden';
-    if ((err as { name?: string }).name === 'TimeoutError') return 'silent';
+    if (err instanceof GoneError || statusCode(err) === 410) {
+      return 'gone';
+    }
+    if (statusCode(err) === 403) {
+      return 'forbidden';
+    }
+    if ((err as { name?: string }).name === 'TimeoutError') {
+      return 'silent';
+    }
     return 'error';
   }
 
@@ -165,11 +189,15 @@ export class ResourceWatcher {
     do {
       const page = await this.opts.list(this.opts.pageSize, token);
       const slim = this.opts.slimListItem;
-      for (const item of page.items) items.push(slim ? slim(item) : item);
+      for (const item of page.items) {
+        items.push(slim ? slim(item) : item);
+      }
       resourceVersion = page.resourceVersion;
       token = page.continueToken || undefined;
     } while (token && !this.stopped);
-    if (this.stopped) return;
+    if (this.stopped) {
+      return;
+    }
     this.resourceVersion = resourceVersion;
     this.opts.onReplace(items);
     this.lastSync = this.lastActivity = Date.now();
@@ -179,23 +207,41 @@ export class ResourceWatcher {
     const jitter = 0.8 + Math.random() * 0.4;
     return new Promise((resolve, reject) => {
       let failed: Error | undefined;
-      const onEvent = (type: string, obj: { metadata?: { resourceVersion?: string }; code?: number; message?: string }) => {
+      const onEvent = (
+        type: string,
+        obj: { metadata?: { resourceVersion?: string }; code?: number; message?: string }
+      ) => {
         this.lastActivity = Date.now();
-        if (type !== 'ERROR') this.setState('synced'); // healthy again after a retry that resumed
+        if (type !== 'ERROR') {
+          this.setState('synced');
+        } // healthy again after a retry that resumed
         if (type === 'ERROR') {
-          failed = obj.code === 410 ? new GoneError(obj.message ?? 'Gone') : Object.assign(new Error(obj.message ?? 'watch error'), { statusCode: obj.code });
+          failed =
+            obj.code === 410
+              ? new GoneError(obj.message ?? 'Gone')
+              : Object.assign(new Error(obj.message ?? 'watch error'), { statusCode: obj.code });
           this.abort?.abort();
           return;
         }
-        if (obj.metadata?.resourceVersion) this.resourceVersion = obj.metadata.resourceVersion;
-        if (type === 'BOOKMARK') return;
-        if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') this.opts.onEvent(type, obj);
+        if (obj.metadata?.resourceVersion) {
+          this.resourceVersion = obj.metadata.resourceVersion;
+        }
+        if (type === 'BOOKMARK') {
+          return;
+        }
+        if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') {
+          this.opts.onEvent(type, obj);
+        }
       };
       const onDone = (err: unknown) => {
         this.abort = undefined;
-        if (failed) reject(failed);
-        else if (err && !this.stopped) reject(err);
-        else resolve();
+        if (failed) {
+          reject(failed);
+        } else if (err && !this.stopped) {
+          reject(err);
+        } else {
+          resolve();
+        }
       };
       this.watch
         .watch(
@@ -207,11 +253,13 @@ export class ResourceWatcher {
             fieldSelector: this.opts.fieldSelector,
           },
           onEvent,
-          onDone,
+          onDone
         )
         .then((controller) => {
           this.abort = controller;
-          if (this.stopped) controller.abort();
+          if (this.stopped) {
+            controller.abort();
+          }
         }, reject);
     });
   }

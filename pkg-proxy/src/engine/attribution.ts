@@ -29,16 +29,22 @@ function fromEvent(e: EventInput): Attribution | null {
       return { initiator: 'karpenter', detail, evidence };
     }
     // A forced delete when the node's terminationGracePeriod runs out: no Eviction API call.
-    if (e.reason === 'Disrupted') return { initiator: 'karpenter', detail: 'Forceful Termination', evidence };
+    if (e.reason === 'Disrupted') {
+      return { initiator: 'karpenter', detail: 'Forceful Termination', evidence };
+    }
   }
   // Cluster Autoscaler: "deleting pod for node scale down".
-  if (e.reason === 'ScaleDown') return { initiator: 'cluster-autoscaler', detail: '', evidence };
+  if (e.reason === 'ScaleDown') {
+    return { initiator: 'cluster-autoscaler', detail: '', evidence };
+  }
   // The descheduler's reason is the strategy; a refused eviction is reported as EvictionFailed.
   if (e.message.includes('sigs.k8s.io/descheduler') && e.reason !== 'EvictionFailed') {
     return { initiator: 'descheduler', detail: e.reason, evidence };
   }
   // "Pod was evicted by VPA Updater to apply resource recommendation."
-  if (e.message.includes('VPA Updater')) return { initiator: 'vpa', detail: '', evidence };
+  if (e.message.includes('VPA Updater')) {
+    return { initiator: 'vpa', detail: '', evidence };
+  }
   return null;
 }
 
@@ -46,9 +52,15 @@ function fromEvent(e: EventInput): Attribution | null {
 function distance(e: EventInput, at: number): number | null {
   const first = millis(e.firstTime);
   const last = millis(e.lastTime) ?? first;
-  if (first === null || last === null) return null;
-  if (at < first) return first - at;
-  if (at > last) return at - last;
+  if (first === null || last === null) {
+    return null;
+  }
+  if (at < first) {
+    return first - at;
+  }
+  if (at > last) {
+    return at - last;
+  }
   return 0;
 }
 
@@ -57,7 +69,9 @@ function fromEvents(events: readonly EventInput[], at: number): Attribution | nu
   let bestDistance = Infinity;
   for (const e of events) {
     const d = distance(e, at);
-    if (d === null || d > EVENT_WINDOW_MS || d >= bestDistance) continue;
+    if (d === null || d > EVENT_WINDOW_MS || d >= bestDistance) {
+      continue;
+    }
     const a = fromEvent(e);
     if (a) {
       best = a;
@@ -71,13 +85,17 @@ const hasTaint = (node: NodeInput, key: string) => node.taints.some((t) => t.key
 
 function fromNode(node: NodeInput): Attribution | null {
   for (const key of ['karpenter.sh/disrupted', 'karpenter.sh/disruption']) {
-    if (hasTaint(node, key)) return { initiator: 'karpenter', detail: key };
+    if (hasTaint(node, key)) {
+      return { initiator: 'karpenter', detail: key };
+    }
   }
   if (hasTaint(node, 'ToBeDeletedByClusterAutoscaler')) {
     return { initiator: 'cluster-autoscaler', detail: 'ToBeDeletedByClusterAutoscaler' };
   }
   // Cordoned with no autoscaler taint: someone is draining the node.
-  if (node.unschedulable) return { initiator: 'drain', detail: 'spec.unschedulable' };
+  if (node.unschedulable) {
+    return { initiator: 'drain', detail: 'spec.unschedulable' };
+  }
   if (hasTaint(node, 'node.kubernetes.io/unschedulable')) {
     return { initiator: 'drain', detail: 'node.kubernetes.io/unschedulable' };
   }

@@ -40,14 +40,22 @@ export function explainPod(pod: unknown, context: ExplainContext = {}): PodAnswe
   let primary = null;
   for (const rule of RULES) {
     primary = rule.find(facts);
-    if (primary) break;
+    if (primary) {
+      break;
+    }
   }
   primary ??= healthy(facts);
 
   const signals: Signal[] = [primary.signal];
-  if (primary.evidence) signals.push(primary.evidence);
+  if (primary.evidence) {
+    signals.push(primary.evidence);
+  }
   for (const rule of RULES) {
-    for (const s of rule.signals(facts)) if (!signals.some((seen) => sameSignal(seen, s))) signals.push(s);
+    for (const s of rule.signals(facts)) {
+      if (!signals.some((seen) => sameSignal(seen, s))) {
+        signals.push(s);
+      }
+    }
   }
 
   return {

@@ -51,7 +51,9 @@ export function isTerminal(phase: string): boolean {
 
 /** Epoch ms of an RFC 3339 time, or null. */
 export function millis(time: string | null): number | null {
-  if (time === null) return null;
+  if (time === null) {
+    return null;
+  }
   const ms = Date.parse(time);
   return Number.isNaN(ms) ? null : ms;
 }

@@ -5,7 +5,9 @@ import { conditionIs, isTerminal } from './facts.ts';
 import type { ContainerInput, PodInput } from './types.ts';
 
 function terminatedStatus(c: ContainerInput, prefix: string): string {
-  if (c.reason !== '') return `${prefix}${c.reason}`;
+  if (c.reason !== '') {
+    return `${prefix}${c.reason}`;
+  }
   return c.signal !== 0 ? `${prefix}Signal:${c.signal}` : `${prefix}ExitCode:${c.exitCode}`;
 }
 
@@ -13,11 +15,19 @@ function terminatedStatus(c: ContainerInput, prefix: string): string {
 function initStatus(pod: PodInput): string | null {
   for (let i = 0; i < pod.initContainers.length; i++) {
     const c = pod.initContainers[i];
-    if (c.state === 'terminated' && c.exitCode === 0) continue;
+    if (c.state === 'terminated' && c.exitCode === 0) {
+      continue;
+    }
     // A sidecar (restartable init container) that has started does not hold the pod back.
-    if (c.restartable && c.started === true) continue;
-    if (c.state === 'terminated') return terminatedStatus(c, 'Init:');
-    if (c.state === 'waiting' && c.reason !== '' && c.reason !== 'PodInitializing') return `Init:${c.reason}`;
+    if (c.restartable && c.started === true) {
+      continue;
+    }
+    if (c.state === 'terminated') {
+      return terminatedStatus(c, 'Init:');
+    }
+    if (c.state === 'waiting' && c.reason !== '' && c.reason !== 'PodInitializing') {
+      return `Init:${c.reason}`;
+    }
     return `Init:${i}/${pod.initContainerCount}`;
   }
   return null;
@@ -30,7 +40,9 @@ export function kubectlStatus(pod: PodInput): string {
   }
 
   const init = initStatus(pod);
-  if (init !== null) status = init;
+  if (init !== null) {
+    status = init;
+  }
 
   if (init === null || conditionIs(pod, 'Initialized', 'True')) {
     let hasRunning = false;
@@ -42,20 +54,30 @@ export function kubectlStatus(pod: PodInput): string {
         status = c.reason;
       } else if (c.state === 'terminated') {
         status = terminatedStatus(c, '');
-        if (c.exitCode !== 0) errorStatus = status;
+        if (c.exitCode !== 0) {
+          errorStatus = status;
+        }
       } else if (c.ready && c.state === 'running') {
         hasRunning = true;
       }
     }
     // A completed container next to running ones: the pod as a whole is still up, or failed.
     if (status === 'Completed') {
-      if (hasRunning && conditionIs(pod, 'Ready', 'True')) status = 'Running';
-      else if (errorStatus !== '') status = errorStatus;
-      else if (hasRunning) status = 'NotReady';
+      if (hasRunning && conditionIs(pod, 'Ready', 'True')) {
+        status = 'Running';
+      } else if (errorStatus !== '') {
+        status = errorStatus;
+      } else if (hasRunning) {
+        status = 'NotReady';
+      }
     }
   }
 
-  if (pod.deletionTimestamp !== null && pod.reason === 'NodeLost') return 'Unknown';
-  if (pod.deletionTimestamp !== null && !isTerminal(pod.phase)) return 'Terminating';
+  if (pod.deletionTimestamp !== null && pod.reason === 'NodeLost') {
+    return 'Unknown';
+  }
+  if (pod.deletionTimestamp !== null && !isTerminal(pod.phase)) {
+    return 'Terminating';
+  }
   return status;
 }

@@ -22,14 +22,19 @@ const PREEMPTED = /preempt/i;
 /** "memory", "local-storage-limit", "admission:DiskPressure", or "" when the message says neither. */
 export function evictionDetail(message: string): string {
   const low = LOW_ON_RESOURCE.exec(message);
-  if (low) return low[1];
-  if (LOCAL_STORAGE_LIMIT.some((s) => message.includes(s))) return 'local-storage-limit';
+  if (low) {
+    return low[1];
+  }
+  if (LOCAL_STORAGE_LIMIT.some((s) => message.includes(s))) {
+    return 'local-storage-limit';
+  }
   const cond = NODE_CONDITION.exec(message);
-  if (cond)
+  if (cond) {
     return `admission:${cond[1]
       .trim()
       .split(/[\s,]+/)
       .join(',')}`;
+  }
   return '';
 }
 
@@ -45,9 +50,15 @@ export interface KubeletTermination {
 
 /** What a kubelet-initiated termination was, from its message alone; null when it does not say. */
 export function classifyKubeletTermination(message: string): KubeletTermination | null {
-  if (isShutdownMessage(message)) return { reason: 'Shutdown', category: 'node', detail: '' };
-  if (PREEMPTED.test(message)) return { reason: 'Preempting', category: 'preemption', detail: '' };
+  if (isShutdownMessage(message)) {
+    return { reason: 'Shutdown', category: 'node', detail: '' };
+  }
+  if (PREEMPTED.test(message)) {
+    return { reason: 'Preempting', category: 'preemption', detail: '' };
+  }
   const detail = evictionDetail(message);
-  if (detail !== '') return { reason: 'Evicted', category: 'eviction', detail };
+  if (detail !== '') {
+    return { reason: 'Evicted', category: 'eviction', detail };
+  }
   return null;
 }

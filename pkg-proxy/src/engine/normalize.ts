@@ -38,7 +38,9 @@ function int(v: unknown): number {
 /** RFC 3339 from a string or a Date; Kubernetes times have whole seconds, so drop ".000". */
 export function toTime(v: unknown): string | null {
   if (v instanceof Date) {
-    if (Number.isNaN(v.getTime())) return null;
+    if (Number.isNaN(v.getTime())) {
+      return null;
+    }
     const iso = v.toISOString();
     return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
   }
@@ -57,7 +59,9 @@ function toCondition(v: unknown): ConditionInput {
 }
 
 function toTermination(v: unknown): TerminationInput | null {
-  if (v === null || typeof v !== 'object') return null;
+  if (v === null || typeof v !== 'object') {
+    return null;
+  }
   const t = v as Obj;
   return {
     reason: str(t.reason),
@@ -93,9 +97,15 @@ function toContainer(v: unknown, order: number, restartable: boolean): Container
 function copyLabels(v: unknown): Readonly<Record<string, string>> {
   const labels = obj(v);
   const keys = Object.keys(labels);
-  if (keys.length === 0) return NO_LABELS;
+  if (keys.length === 0) {
+    return NO_LABELS;
+  }
   const out: Record<string, string> = {};
-  for (const k of keys) if (typeof labels[k] === 'string') out[k] = labels[k] as string;
+  for (const k of keys) {
+    if (typeof labels[k] === 'string') {
+      out[k] = labels[k] as string;
+    }
+  }
   return out;
 }
 

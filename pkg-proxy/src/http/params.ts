@@ -18,13 +18,18 @@ export type Query = Record<string, string | string[] | undefined>;
 export function list(q: Query, name: string): string[] {
   const raw = q[name];
   const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 function single(q: Query, name: string): string | undefined {
   const raw = q[name];
   if (Array.isArray(raw)) {
-    if (raw.length > 1) throw new ParamError(name, `${name} may be given only once`);
+    if (raw.length > 1) {
+      throw new ParamError(name, `${name} may be given only once`);
+    }
     return raw[0];
   }
   return raw;
@@ -32,25 +37,37 @@ function single(q: Query, name: string): string | undefined {
 
 function set(q: Query, name: string, allowed?: readonly string[]): ReadonlySet<string> | undefined {
   const values = list(q, name);
-  if (values.length === 0) return undefined;
+  if (values.length === 0) {
+    return undefined;
+  }
   if (allowed) {
     const bad = values.find((v) => !allowed.includes(v));
-    if (bad !== undefined) throw new ParamError(name, `unknown ${name} "${bad}" (one of: ${allowed.join(', ')})`);
+    if (bad !== undefined) {
+      throw new ParamError(name, `unknown ${name} "${bad}" (one of: ${allowed.join(', ')})`);
+    }
   }
   return new Set(values);
 }
 
 export function bool(q: Query, name: string): boolean | undefined {
   const v = single(q, name);
-  if (v === undefined || v === '') return undefined;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
+  if (v === undefined || v === '') {
+    return undefined;
+  }
+  if (v === 'true') {
+    return true;
+  }
+  if (v === 'false') {
+    return false;
+  }
   throw new ParamError(name, `${name} must be true or false, not "${v}"`);
 }
 
 export function int(q: Query, name: string, min: number, max: number, fallback: number): number {
   const v = single(q, name);
-  if (v === undefined || v === '') return fallback;
+  if (v === undefined || v === '') {
+    return fallback;
+  }
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
     throw new ParamError(name, `${name} must be a whole number from ${min} to ${max}, not "${v}"`);
   }
@@ -61,11 +78,15 @@ export function int(q: Query, name: string, min: number, max: number, fallback: 
 export function time(q: Query, name: string, fallback?: number): number {
   const v = single(q, name);
   if (v === undefined || v === '') {
-    if (fallback === undefined) throw new ParamError(name, `${name} is required (RFC 3339 or milliseconds since the epoch)`);
+    if (fallback === undefined) {
+      throw new ParamError(name, `${name} is required (RFC 3339 or milliseconds since the epoch)`);
+    }
     return fallback;
   }
   const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-  if (!Number.isFinite(ms)) throw new ParamError(name, `${name} must be RFC 3339 or milliseconds since the epoch, not "${v}"`);
+  if (!Number.isFinite(ms)) {
+    throw new ParamError(name, `${name} must be RFC 3339 or milliseconds since the epoch, not "${v}"`);
+  }
   return ms;
 }
 
@@ -74,17 +95,25 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
 /** "30s", "5m", "1h", "1d", "500ms" or plain milliseconds. */
 export function duration(q: Query, name: string): number {
   const v = single(q, name);
-  if (v === undefined || v === '') throw new ParamError(name, `${name} is required (e.g. 30s, 5m, 1h)`);
+  if (v === undefined || v === '') {
+    throw new ParamError(name, `${name} is required (e.g. 30s, 5m, 1h)`);
+  }
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(v);
   const ms = m ? Number(m[1]) * UNITS[m[2] ?? 'ms'] : NaN;
-  if (!(ms >= 1)) throw new ParamError(name, `${name} must be a duration like 30s, 5m or 1h, not "${v}"`);
+  if (!(ms >= 1)) {
+    throw new ParamError(name, `${name} must be a duration like 30s, 5m or 1h, not "${v}"`);
+  }
   return ms;
 }
 
 export function oneOf<T extends string>(q: Query, name: string, allowed: readonly T[], fallback: T): T {
   const v = single(q, name);
-  if (v === undefined || v === '') return fallback;
-  if (!allowed.includes(v as T)) throw new ParamError(name, `${name} must be one of ${allowed.join(', ')}, not "${v}"`);
+  if (v === undefined || v === '') {
+    return fallback;
+  }
+  if (!allowed.includes(v as T)) {
+    throw new ParamError(name, `${name} must be one of ${allowed.join(', ')}, not "${v}"`);
+  }
   return v as T;
 }
 
@@ -98,7 +127,9 @@ export function parseFilter(q: Query, podFilters: boolean): Filter {
     nodes: set(q, 'node'),
     pods: set(q, 'pod'),
   };
-  if (!podFilters) return f;
+  if (!podFilters) {
+    return f;
+  }
   f.abnormal = bool(q, 'abnormal');
   f.includeDeleted = bool(q, 'deleted');
   const selector = single(q, 'labelSelector');
@@ -106,7 +137,9 @@ export function parseFilter(q: Query, podFilters: boolean): Filter {
     try {
       f.labels = parseLabelSelector(selector);
     } catch (err) {
-      if (err instanceof LabelSelectorError) throw new ParamError('labelSelector', err.message);
+      if (err instanceof LabelSelectorError) {
+        throw new ParamError('labelSelector', err.message);
+      }
       throw err;
     }
   }
@@ -116,7 +149,9 @@ export function parseFilter(q: Query, podFilters: boolean): Filter {
 /** Rejects parameters an endpoint does not know, so that typos do not silently match everything. */
 export function rejectUnknown(q: Query, known: readonly string[]): void {
   const unknown = Object.keys(q).find((k) => !known.includes(k));
-  if (unknown !== undefined) throw new ParamError(unknown, `unknown parameter "${unknown}"`);
+  if (unknown !== undefined) {
+    throw new ParamError(unknown, `unknown parameter "${unknown}"`);
+  }
 }
 
 export const FILTER_PARAMS = ['namespace', 'reason', 'category', 'initiator', 'node', 'pod'] as const;

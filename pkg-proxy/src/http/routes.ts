@@ -20,7 +20,13 @@ const HOUR = 3_600_000;
 const MAX_POINTS = 11_000;
 const SORT_FIELDS = ['namespace', 'name', 'reason', 'category', 'initiator', 'node', 'since', 'kubectlStatus'] as const;
 const GROUP_BY = ['reason', 'namespace', 'initiator', 'category'] as const;
-const VALUE_KINDS = { namespaces: 'namespace', nodes: 'node', reasons: 'reason', initiators: 'initiator', pods: 'name' } as const;
+const VALUE_KINDS = {
+  namespaces: 'namespace',
+  nodes: 'node',
+  reasons: 'reason',
+  initiators: 'initiator',
+  pods: 'name',
+} as const;
 
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -61,14 +67,18 @@ export function transitions(store: PodStore, q: Query, now: number) {
   const filter = parseFilter(q, false);
   const to = time(q, 'to', now);
   const from = time(q, 'from', to - HOUR);
-  if (from > to) throw new ParamError('from', 'from must not be after to');
+  if (from > to) {
+    throw new ParamError('from', 'from must not be after to');
+  }
   const limit = int(q, 'limit', 1, 100_000, 1000);
   return { items: store.transitions(filter, from, to, limit).map(transitionItem) };
 }
 
 function countBy(views: PodView[], key: 'reason' | 'category' | 'namespace' | 'initiator') {
   const counts = new Map<string, number>();
-  for (const v of views) counts.set(v.answer[key], (counts.get(v.answer[key]) ?? 0) + 1);
+  for (const v of views) {
+    counts.set(v.answer[key], (counts.get(v.answer[key]) ?? 0) + 1);
+  }
   return [...counts]
     .map(([value, count]) => ({ value, count }))
     .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
@@ -91,10 +101,14 @@ export function series(store: PodStore, q: Query) {
   const filter = parseFilter(q, false);
   const from = time(q, 'from');
   const to = time(q, 'to');
-  if (from >= to) throw new ParamError('from', 'from must be before to');
+  if (from >= to) {
+    throw new ParamError('from', 'from must be before to');
+  }
   const step = duration(q, 'step');
   const points = Math.ceil((to - from) / step);
-  if (points > MAX_POINTS) throw new ParamError('step', `step ${step}ms gives ${points} points; at most ${MAX_POINTS} (use a larger step)`);
+  if (points > MAX_POINTS) {
+    throw new ParamError('step', `step ${step}ms gives ${points} points; at most ${MAX_POINTS} (use a larger step)`);
+  }
   const groupBy = oneOf(q, 'groupBy', GROUP_BY, 'reason');
   const start = Math.floor(from / step) * step;
   const buckets = Math.ceil((to - start) / step);
@@ -103,7 +117,9 @@ export function series(store: PodStore, q: Query) {
   for (const t of store.transitionsBetween(filter, start, to)) {
     const group = t[groupBy];
     let values = groups.get(group);
-    if (!values) groups.set(group, (values = new Array<number>(buckets).fill(0)));
+    if (!values) {
+      groups.set(group, (values = new Array<number>(buckets).fill(0)));
+    }
     values[Math.floor((t.time - start) / step)]++;
   }
   return {
@@ -119,5 +135,10 @@ export function values(store: PodStore, kind: string, q: Query) {
   }
   rejectUnknown(q, kind === 'pods' ? ['namespace'] : []);
   const namespaces = list(q, 'namespace');
-  return { values: store.values(VALUE_KINDS[kind as keyof typeof VALUE_KINDS], namespaces.length ? new Set(namespaces) : undefined) };
+  return {
+    values: store.values(
+      VALUE_KINDS[kind as keyof typeof VALUE_KINDS],
+      namespaces.length ? new Set(namespaces) : undefined
+    ),
+  };
 }

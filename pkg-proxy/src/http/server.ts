@@ -6,7 +6,15 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics.ts';
 import { matchesCommon, matchesPod } from '../store/filters.ts';
 import type { PodStore, PodView, Transition } from '../store/store.ts';
-import { FILTER_PARAMS, POD_FILTER_PARAMS, ParamError, oneOf, parseFilter, rejectUnknown, type Query } from './params.ts';
+import {
+  FILTER_PARAMS,
+  POD_FILTER_PARAMS,
+  ParamError,
+  oneOf,
+  parseFilter,
+  rejectUnknown,
+  type Query,
+} from './params.ts';
 import { podItem, pods, series, summary, transitionItem, transitions, values } from './routes.ts';
 
 export interface ServerOptions {
@@ -51,19 +59,28 @@ export async function buildServer(opts: ServerOptions) {
   });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
-    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    metrics.httpDuration.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000
+    );
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req: FastifyRequest, reply: FastifyReply) => {
-    if (err instanceof ParamError) return reply.code(400).send({ error: err.message, parameter: err.parameter });
-    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: err.message });
+    if (err instanceof ParamError) {
+      return reply.code(400).send({ error: err.message, parameter: err.parameter });
+    }
+    if (err.statusCode && err.statusCode < 500) {
+      return reply.code(err.statusCode).send({ error: err.message });
+    }
     req.log.error({ err, url: req.url }, 'request failed');
     return reply.code(500).send({ error: 'internal error; see the proxy log' });
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `not found: ${req.url.split('?')[0]}` }));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => (opts.ready() ? { status: 'ready' } : reply.code(503).send({ status: 'syncing' })));
+  app.get('/readyz', async (_req, reply) =>
+    opts.ready() ? { status: 'ready' } : reply.code(503).send({ status: 'syncing' })
+  );
   app.get('/metrics', async (_req, reply) => {
     reply.header('Content-Type', metrics.registry.contentType);
     return metrics.registry.metrics();
@@ -87,14 +104,19 @@ export async function buildServer(opts: ServerOptions) {
       const filter = parseFilter(q, kind === 'pods');
       const send = (msg: object) => {
         // A client that does not read would otherwise make the proxy buffer without limit.
-        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) socket.close(1013, 'client too slow; reconnect');
-        else socket.send(JSON.stringify(msg));
+        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+          socket.close(1013, 'client too slow; reconnect');
+        } else {
+          socket.send(JSON.stringify(msg));
+        }
       };
       if (kind === 'pods') {
         // The uids this client shows, so that a pod leaving the filter (e.g. healthy again) is removed.
         const shown = new Set<string>();
         const snapshot = [...store.matchingPods(filter)];
-        for (const v of snapshot) shown.add(v.answer.uid);
+        for (const v of snapshot) {
+          shown.add(v.answer.uid);
+        }
         send({ type: 'snapshot', items: snapshot.map(podItem) });
         const onUpsert = (v: PodView) => {
           if (matchesPod(filter, v.answer, v.labels)) {
@@ -105,12 +127,15 @@ export async function buildServer(opts: ServerOptions) {
           }
         };
         const onDelete = (v: PodView) => {
-          if (shown.delete(v.answer.uid) || matchesPod(filter, v.answer, v.labels)) send({ type: 'delete', item: podItem(v) });
+          if (shown.delete(v.answer.uid) || matchesPod(filter, v.answer, v.labels)) {
+            send({ type: 'delete', item: podItem(v) });
+          }
         };
         store.on('upsert', onUpsert).on('delete', onDelete);
         unsubscribe = () => store.off('upsert', onUpsert).off('delete', onDelete);
       } else {
-        const onTransition = (t: Transition) => matchesCommon(filter, t, t.pod) && send({ type: 'transition', item: transitionItem(t) });
+        const onTransition = (t: Transition) =>
+          matchesCommon(filter, t, t.pod) && send({ type: 'transition', item: transitionItem(t) });
         store.on('transition', onTransition);
         unsubscribe = () => store.off('transition', onTransition);
       }

@@ -7,8 +7,17 @@ import type { PodStore, Transition } from '../store/store.ts';
 
 /** kube-state-metrics' reason values (kube_pod_status_reason), and which answers map to them. */
 function ksmReason(reason: string, category: string): string | undefined {
-  if (category === 'eviction') return 'Evicted';
-  if (reason === 'Shutdown' || reason === 'NodeLost' || reason === 'UnexpectedAdmissionError' || reason === 'NodeAffinity') return reason;
+  if (category === 'eviction') {
+    return 'Evicted';
+  }
+  if (
+    reason === 'Shutdown' ||
+    reason === 'NodeLost' ||
+    reason === 'UnexpectedAdmissionError' ||
+    reason === 'NodeAffinity'
+  ) {
+    return reason;
+  }
   return undefined;
 }
 
@@ -38,7 +47,11 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
     // prom-client names these gauges *_total, which `promtool check metrics` rejects; the same
     // numbers are in nodejs_active_{handles,requests,resources} without the suffix.
-    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    for (const name of [
+      'nodejs_active_handles_total',
+      'nodejs_active_requests_total',
+      'nodejs_active_resources_total',
+    ]) {
       this.registry.removeSingleMetric(name);
     }
 
@@ -51,8 +64,22 @@ export class Metrics {
         this.reset();
         for (const { view } of store.currentPods()) {
           const a = view.answer;
-          if (!a.abnormal) continue;
-          this.set({ namespace: a.namespace, pod: a.name, uid: a.uid, node: a.node, reason: a.reason, category: a.category, source: a.source, initiator: a.initiator }, 1);
+          if (!a.abnormal) {
+            continue;
+          }
+          this.set(
+            {
+              namespace: a.namespace,
+              pod: a.name,
+              uid: a.uid,
+              node: a.node,
+              reason: a.reason,
+              category: a.category,
+              source: a.source,
+              initiator: a.initiator,
+            },
+            1
+          );
         }
       },
     });
@@ -69,10 +96,15 @@ export class Metrics {
           const a = view.answer;
           const key = `${a.namespace}\0${a.reason}`;
           const c = counts.get(key);
-          if (c) c.n++;
-          else counts.set(key, { namespace: a.namespace, reason: a.reason, category: a.category, n: 1 });
+          if (c) {
+            c.n++;
+          } else {
+            counts.set(key, { namespace: a.namespace, reason: a.reason, category: a.category, n: 1 });
+          }
         }
-        for (const c of counts.values()) this.set({ namespace: c.namespace, reason: c.reason, category: c.category }, c.n);
+        for (const c of counts.values()) {
+          this.set({ namespace: c.namespace, reason: c.reason, category: c.category }, c.n);
+        }
       },
     });
 
@@ -89,7 +121,7 @@ export class Metrics {
     if (opts.ksmCompatible) {
       new Gauge({
         name: 'kube_pod_status_reason',
-        help: "kube-state-metrics compatible: 1 per pod whose reason maps to one of its values (Evicted, NodeAffinity, NodeLost, Shutdown, UnexpectedAdmissionError); sparse.",
+        help: 'kube-state-metrics compatible: 1 per pod whose reason maps to one of its values (Evicted, NodeAffinity, NodeLost, Shutdown, UnexpectedAdmissionError); sparse.',
         labelNames: ['namespace', 'pod', 'uid', 'reason'],
         registers,
         collect() {
@@ -97,7 +129,9 @@ export class Metrics {
           for (const { view } of store.currentPods()) {
             const a = view.answer;
             const reason = ksmReason(a.reason, a.category);
-            if (reason) this.set({ namespace: a.namespace, pod: a.name, uid: a.uid, reason }, 1);
+            if (reason) {
+              this.set({ namespace: a.namespace, pod: a.name, uid: a.uid, reason }, 1);
+            }
           }
         },
       });
@@ -123,8 +157,12 @@ export class Metrics {
       collect() {
         this.reset();
         const byResource = new Map<string, boolean>();
-        for (const w of opts.watchHealth()) byResource.set(w.resource, (byResource.get(w.resource) ?? true) && w.healthy);
-        for (const [resource, healthy] of byResource) this.set({ resource }, healthy ? 1 : 0);
+        for (const w of opts.watchHealth()) {
+          byResource.set(w.resource, (byResource.get(w.resource) ?? true) && w.healthy);
+        }
+        for (const [resource, healthy] of byResource) {
+          this.set({ resource }, healthy ? 1 : 0);
+        }
       },
     });
     new Gauge({
@@ -135,8 +173,14 @@ export class Metrics {
       collect() {
         this.reset();
         const oldest = new Map<string, number>();
-        for (const w of opts.watchHealth()) oldest.set(w.resource, Math.min(oldest.get(w.resource) ?? Infinity, w.lastSync));
-        for (const [resource, t] of oldest) if (t > 0) this.set({ resource }, t / 1000);
+        for (const w of opts.watchHealth()) {
+          oldest.set(w.resource, Math.min(oldest.get(w.resource) ?? Infinity, w.lastSync));
+        }
+        for (const [resource, t] of oldest) {
+          if (t > 0) {
+            this.set({ resource }, t / 1000);
+          }
+        }
       },
     });
     new Gauge({

@@ -5,7 +5,8 @@
 export type Labels = Readonly<Record<string, string>> | undefined;
 export type LabelMatcher = (labels: Labels) => boolean;
 
-const KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 
 export class LabelSelectorError extends Error {}
@@ -16,9 +17,15 @@ function splitRequirements(selector: string): string[] {
   let depth = 0;
   let current = '';
   for (const ch of selector) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (depth < 0) throw new LabelSelectorError(`unbalanced ")" in label selector "${selector}"`);
+    if (ch === '(') {
+      depth++;
+    }
+    if (ch === ')') {
+      depth--;
+    }
+    if (depth < 0) {
+      throw new LabelSelectorError(`unbalanced ")" in label selector "${selector}"`);
+    }
     if (ch === ',' && depth === 0) {
       parts.push(current.trim());
       current = '';
@@ -26,23 +33,31 @@ function splitRequirements(selector: string): string[] {
       current += ch;
     }
   }
-  if (depth !== 0) throw new LabelSelectorError(`unbalanced "(" in label selector "${selector}"`);
+  if (depth !== 0) {
+    throw new LabelSelectorError(`unbalanced "(" in label selector "${selector}"`);
+  }
   parts.push(current.trim());
   return parts;
 }
 
 function checkKey(key: string): string {
-  if (!KEY.test(key) || key.length > 316) throw new LabelSelectorError(`invalid label key "${key}"`);
+  if (!KEY.test(key) || key.length > 316) {
+    throw new LabelSelectorError(`invalid label key "${key}"`);
+  }
   return key;
 }
 
 function checkValue(value: string): string {
-  if (!VALUE.test(value) || value.length > 63) throw new LabelSelectorError(`invalid label value "${value}"`);
+  if (!VALUE.test(value) || value.length > 63) {
+    throw new LabelSelectorError(`invalid label value "${value}"`);
+  }
   return value;
 }
 
 function parseRequirement(req: string): LabelMatcher {
-  if (req === '') throw new LabelSelectorError('empty requirement in label selector');
+  if (req === '') {
+    throw new LabelSelectorError('empty requirement in label selector');
+  }
   const set = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(req);
   if (set) {
     const key = checkKey(set[1]);

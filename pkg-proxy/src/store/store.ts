@@ -95,7 +95,9 @@ export class PodStore extends EventEmitter<StoreEvents> {
 
   applyPod(type: WatchEventType, obj: KubeObject): void {
     const uid = obj.metadata?.uid;
-    if (!uid) return;
+    if (!uid) {
+      return;
+    }
     const input = toPodInput(obj);
     if (type === 'DELETED') {
       this.removePod(uid, input, true);
@@ -117,7 +119,9 @@ export class PodStore extends EventEmitter<StoreEvents> {
     this.listedScopes.add(scope);
     const seen = new Set<string>();
     for (const input of inputs) {
-      if (!input.uid) continue;
+      if (!input.uid) {
+        continue;
+      }
       seen.add(input.uid);
       this.classify(input.uid, input, false, !initial);
     }
@@ -141,13 +145,20 @@ export class PodStore extends EventEmitter<StoreEvents> {
     }
     if (!deleted) {
       const before = this.pods.get(uid)?.view;
-      if (previous && previous.node !== answer.node) this.unindexNode(previous.node, uid);
+      if (previous && previous.node !== answer.node) {
+        this.unindexNode(previous.node, uid);
+      }
       this.pods.set(uid, { input, view });
       this.indexByNode(answer.node, uid);
-      if (input.deletionTimestamp) this.terminating.add(uid);
-      else this.terminating.delete(uid);
+      if (input.deletionTimestamp) {
+        this.terminating.add(uid);
+      } else {
+        this.terminating.delete(uid);
+      }
       // Re-classifications (node changes, the stuck-deletion tick) often change nothing.
-      if (!before || !sameView(before, view)) this.emit('upsert', view);
+      if (!before || !sameView(before, view)) {
+        this.emit('upsert', view);
+      }
     }
     return view;
   }
@@ -159,39 +170,58 @@ export class PodStore extends EventEmitter<StoreEvents> {
     this.pods.delete(uid);
     this.terminating.delete(uid);
     this.events.delete(uid);
-    if (record) this.unindexNode(record.view.answer.node, uid);
-    if (view.answer.abnormal) this.addTombstone(uid, view);
+    if (record) {
+      this.unindexNode(record.view.answer.node, uid);
+    }
+    if (view.answer.abnormal) {
+      this.addTombstone(uid, view);
+    }
     this.emit('delete', view);
   }
 
   private indexByNode(node: string, uid: string): void {
-    if (!node) return;
+    if (!node) {
+      return;
+    }
     let set = this.podsByNode.get(node);
-    if (!set) this.podsByNode.set(node, (set = new Set()));
+    if (!set) {
+      this.podsByNode.set(node, (set = new Set()));
+    }
     set.add(uid);
   }
 
   private unindexNode(node: string, uid: string): void {
     const set = this.podsByNode.get(node);
-    if (set?.delete(uid) && set.size === 0) this.podsByNode.delete(node);
+    if (set?.delete(uid) && set.size === 0) {
+      this.podsByNode.delete(node);
+    }
   }
 
   private reclassify(uid: string): void {
     const record = this.pods.get(uid);
-    if (record) this.classify(uid, record.input);
+    if (record) {
+      this.classify(uid, record.input);
+    }
   }
 
   private reclassifyNode(node: string): void {
-    for (const uid of this.podsByNode.get(node) ?? []) this.reclassify(uid);
+    for (const uid of this.podsByNode.get(node) ?? []) {
+      this.reclassify(uid);
+    }
   }
 
   // ---- nodes and events (attribution) --------------------------------------------------------
 
   applyNode(type: WatchEventType, obj: KubeObject): void {
     const name = obj.metadata?.name;
-    if (!name || !this.nodes) return;
-    if (type === 'DELETED') this.nodes.delete(name);
-    else this.nodes.set(name, toNodeInput(obj));
+    if (!name || !this.nodes) {
+      return;
+    }
+    if (type === 'DELETED') {
+      this.nodes.delete(name);
+    } else {
+      this.nodes.set(name, toNodeInput(obj));
+    }
     this.reclassifyNode(name);
   }
 
@@ -202,19 +232,25 @@ export class PodStore extends EventEmitter<StoreEvents> {
 
   /** Node data became unavailable (forbidden): node rules and node attribution stop applying. */
   dropNodes(): void {
-    if (!this.nodes) return;
+    if (!this.nodes) {
+      return;
+    }
     this.nodes = null;
     this.reclassifyBoundPods();
   }
 
   /** Every pod on a node, including nodes that are gone. */
   private reclassifyBoundPods(): void {
-    for (const node of [...this.podsByNode.keys()]) this.reclassifyNode(node);
+    for (const node of [...this.podsByNode.keys()]) {
+      this.reclassifyNode(node);
+    }
   }
 
   applyEvent(type: WatchEventType, obj: KubeObject & { involvedObject?: { uid?: string } }): void {
     const uid = obj.involvedObject?.uid;
-    if (!uid || type === 'DELETED') return;
+    if (!uid || type === 'DELETED') {
+      return;
+    }
     const list = this.events.get(uid) ?? [];
     // An Event object is updated in place when it repeats (count, lastTimestamp): keep its latest.
     const key = obj.metadata?.uid ?? obj.metadata?.name ?? '';
@@ -225,11 +261,18 @@ export class PodStore extends EventEmitter<StoreEvents> {
   }
 
   /** Replaces the pod events of one namespace (null: all) after a (re)list. */
-  replaceEvents(objs: readonly (KubeObject & { involvedObject?: { uid?: string } })[], namespace: string | null): void {
+  replaceEvents(
+    objs: ReadonlyArray<KubeObject & { involvedObject?: { uid?: string } }>,
+    namespace: string | null
+  ): void {
     for (const [uid, list] of this.events) {
-      if (namespace === null || list[0]?.input.namespace === namespace) this.events.delete(uid);
+      if (namespace === null || list[0]?.input.namespace === namespace) {
+        this.events.delete(uid);
+      }
     }
-    for (const obj of objs) this.applyEvent('ADDED', obj);
+    for (const obj of objs) {
+      this.applyEvent('ADDED', obj);
+    }
   }
 
   // ---- tombstones, history, housekeeping ------------------------------------------------------
@@ -268,15 +311,22 @@ export class PodStore extends EventEmitter<StoreEvents> {
   /** Time-driven work: stuck deletions, old tombstones and events. Call every few seconds. */
   tick(): void {
     const now = this.now();
-    for (const uid of [...this.terminating]) this.reclassify(uid);
+    for (const uid of [...this.terminating]) {
+      this.reclassify(uid);
+    }
     for (const [uid, view] of this.tombstones) {
-      if (now - view.deletedAt! <= this.opts.tombstoneMaxAgeMs) break; // insertion order = age order
+      if (now - view.deletedAt! <= this.opts.tombstoneMaxAgeMs) {
+        break;
+      } // insertion order = age order
       this.tombstones.delete(uid);
     }
     for (const [uid, list] of this.events) {
       const fresh = list.filter((e) => now - e.seenAt <= this.opts.eventMaxAgeMs);
-      if (fresh.length === 0) this.events.delete(uid);
-      else if (fresh.length !== list.length) this.events.set(uid, fresh);
+      if (fresh.length === 0) {
+        this.events.delete(uid);
+      } else if (fresh.length !== list.length) {
+        this.events.set(uid, fresh);
+      }
     }
   }
 
@@ -285,11 +335,15 @@ export class PodStore extends EventEmitter<StoreEvents> {
   /** Current pods (and tombstones when the filter asks) that match. */
   *matchingPods(f: Filter): Generator<PodView> {
     for (const { view } of this.pods.values()) {
-      if (matchesPod(f, view.answer, view.labels)) yield view;
+      if (matchesPod(f, view.answer, view.labels)) {
+        yield view;
+      }
     }
     if (f.includeDeleted) {
       for (const view of this.tombstones.values()) {
-        if (matchesPod(f, view.answer, view.labels)) yield view;
+        if (matchesPod(f, view.answer, view.labels)) {
+          yield view;
+        }
       }
     }
   }
@@ -299,9 +353,15 @@ export class PodStore extends EventEmitter<StoreEvents> {
     const out: Transition[] = [];
     for (let i = this.history.length - 1; i >= 0 && out.length < limit; i--) {
       const t = this.history[i];
-      if (t.time >= to) continue;
-      if (t.time < from) break;
-      if (matchesCommon(f, t, t.pod)) out.push(t);
+      if (t.time >= to) {
+        continue;
+      }
+      if (t.time < from) {
+        break;
+      }
+      if (matchesCommon(f, t, t.pod)) {
+        out.push(t);
+      }
     }
     return out;
   }
@@ -312,11 +372,16 @@ export class PodStore extends EventEmitter<StoreEvents> {
     let hi = this.history.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.history[mid].time < from) lo = mid + 1;
-      else hi = mid;
+      if (this.history[mid].time < from) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
     }
     for (let i = lo; i < this.history.length && this.history[i].time < to; i++) {
-      if (matchesCommon(f, this.history[i], this.history[i].pod)) yield this.history[i];
+      if (matchesCommon(f, this.history[i], this.history[i].pod)) {
+        yield this.history[i];
+      }
     }
   }
 
@@ -324,20 +389,34 @@ export class PodStore extends EventEmitter<StoreEvents> {
   values(field: 'namespace' | 'node' | 'reason' | 'initiator' | 'name', namespaces?: ReadonlySet<string>): string[] {
     const out = new Set<string>();
     const add = (ns: string, value: string) => {
-      if (value && (!namespaces || namespaces.has(ns))) out.add(value);
+      if (value && (!namespaces || namespaces.has(ns))) {
+        out.add(value);
+      }
     };
-    for (const { view } of this.pods.values()) add(view.answer.namespace, view.answer[field]);
-    for (const view of this.tombstones.values()) add(view.answer.namespace, view.answer[field]);
+    for (const { view } of this.pods.values()) {
+      add(view.answer.namespace, view.answer[field]);
+    }
+    for (const view of this.tombstones.values()) {
+      add(view.answer.namespace, view.answer[field]);
+    }
     const historyField = field === 'name' ? 'pod' : field;
-    for (const t of this.history) add(t.namespace, t[historyField]);
+    for (const t of this.history) {
+      add(t.namespace, t[historyField]);
+    }
     return [...out].sort();
   }
 
   counts(): { pods: number; abnormal: number; tombstones: number; transitions: number; nodes: number; events: number } {
     let abnormal = 0;
-    for (const { view } of this.pods.values()) if (view.answer.abnormal) abnormal++;
+    for (const { view } of this.pods.values()) {
+      if (view.answer.abnormal) {
+        abnormal++;
+      }
+    }
     let events = 0;
-    for (const list of this.events.values()) events += list.length;
+    for (const list of this.events.values()) {
+      events += list.length;
+    }
     return {
       pods: this.pods.size,
       abnormal,

@@ -28,7 +28,9 @@ describe('explain -o json on kubectl get pods,nodes,events -A -o json', () => {
   const got = answers([...NOW, CLUSTER]);
 
   it('answers every pod, in input order, with the fields of §3', () => {
-    const list = JSON.parse(readFileSync(CLUSTER, 'utf8')) as { items: { kind: string; metadata: { name: string } }[] };
+    const list = JSON.parse(readFileSync(CLUSTER, 'utf8')) as {
+      items: Array<{ kind: string; metadata: { name: string } }>;
+    };
     const pods = list.items.filter((i) => i.kind === 'Pod').map((i) => i.metadata.name);
     assert.deepEqual(
       got.map((a) => a.name),
@@ -169,7 +171,7 @@ describe('explain output', () => {
 });
 
 describe('explain with bad input: one line on stderr, exit 2', () => {
-  const cases: { name: string; args: string[]; input?: string; message: RegExp }[] = [
+  const cases: Array<{ name: string; args: string[]; input?: string; message: RegExp }> = [
     {
       name: 'neither JSON nor YAML',
       args: [],

@@ -7,15 +7,24 @@ import { fileURLToPath } from 'node:url';
 const BIN = fileURLToPath(new URL('../../bin/podreasons.ts', import.meta.url));
 
 function serve(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, 'serve', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 10_000 });
+  const r = spawnSync(process.execPath, [BIN, 'serve', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 10_000,
+  });
   return { code: r.status, stderr: r.stderr };
 }
 
 describe('serve: bad configuration', () => {
-  const cases: [what: string, args: string[], env: Record<string, string>, message: RegExp][] = [
+  const cases: Array<[what: string, args: string[], env: Record<string, string>, message: RegExp]> = [
     ['a malformed --listen', ['--listen', 'localhost'], {}, /--listen.*expected HOST:PORT/],
     ['a kubeconfig that does not exist', ['--kubeconfig', '/nonexistent/kubeconfig'], {}, /kubeconfig not found/],
-    ['no Kubernetes configuration at all', [], { HOME: '/nonexistent', KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' }, /no Kubernetes configuration/],
+    [
+      'no Kubernetes configuration at all',
+      [],
+      { HOME: '/nonexistent', KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' },
+      /no Kubernetes configuration/,
+    ],
     ['an unreadable token file', ['--token-file', '/nonexistent/token'], {}, /cannot read the token file/],
     ['--tls-cert without --tls-key', ['--tls-cert', '/nonexistent/cert'], {}, /--tls-cert and --tls-key go together/],
     ['a bad duration', ['--tombstone-max-age', 'forever'], {}, /expected a duration/],

@@ -53,7 +53,7 @@ const kubeletEvicted = event({
 
 const onNode = (o: NodeOpts): ContextOpts => ({ nodes: [node('node-a', o)] });
 
-const rows: { name: string; ctx: ContextOpts; want: Pick<PodAnswer, 'initiator' | 'detail'> }[] = [
+const rows: Array<{ name: string; ctx: ContextOpts; want: Pick<PodAnswer, 'initiator' | 'detail'> }> = [
   {
     name: 'Karpenter ≥1.2 Evicted event: the disruption reason',
     ctx: { events: [karpenterEvicted('Evicted pod: Underutilized')] },
@@ -166,9 +166,13 @@ describe('attribution of an Eviction-API eviction', () => {
 
   it('without a condition time the window is around now', () => {
     const p = structuredClone(evictionApi) as {
-      status: { conditions: { type: string; lastTransitionTime?: string }[] };
+      status: { conditions: Array<{ type: string; lastTransitionTime?: string }> };
     };
-    for (const c of p.status.conditions) if (c.type === 'DisruptionTarget') delete c.lastTransitionTime;
+    for (const c of p.status.conditions) {
+      if (c.type === 'DisruptionTarget') {
+        delete c.lastTransitionTime;
+      }
+    }
     const events = [karpenterEvicted('Evicted pod: Drifted', 0)];
     assert.equal(explainPod(p, context({ events, now: 30 })).initiator, 'karpenter');
     assert.equal(explainPod(p, context({ events, now: 120 })).initiator, 'unknown');

@@ -18,7 +18,7 @@ import {
 
 const initializing = [condition('Initialized', 'False', 'ContainersNotInitialized'), condition('PodScheduled', 'True')];
 
-const rows: { name: string; pod: PodOpts | Record<string, unknown>; want: string }[] = [
+const rows: Array<{ name: string; pod: PodOpts | Record<string, unknown>; want: string }> = [
   { name: 'the phase', pod: { name: 'p1' }, want: 'Running' },
   {
     name: 'no phase at all prints nothing',

@@ -7,10 +7,9 @@ import { explainPod, toEventInput, toNodeInput, toPodInput, type PodInput } from
 import { at, context, event, T0 } from '../fixtures/k8s.ts';
 import * as f from '../fixtures/pods.ts';
 
-const pods = Object.entries(f).filter(([, v]) => (v as { kind?: string }).kind === 'Pod') as [
-  string,
-  Record<string, unknown>,
-][];
+const pods = Object.entries(f).filter(([, v]) => (v as { kind?: string }).kind === 'Pod') as Array<
+  [string, Record<string, unknown>]
+>;
 
 describe('timestamps: API JSON strings and client-node Dates', () => {
   for (const [name, json] of pods) {

@@ -14,11 +14,17 @@ const admin = new Cluster(server.kubeConfig('admin'));
 
 async function crashLoop(namespace: string, name: string): Promise<void> {
   await admin.createPod(namespace, name, { node: `${namespace}-node` });
-  await admin.setPodStatus(namespace, name, podStatus({
-    phase: 'Running',
-    conditions: readyConditions(false),
-    containerStatuses: [containerStatus('app', { waiting: 'CrashLoopBackOff', last: { reason: 'Error', exitCode: 1 } }, 3)],
-  }));
+  await admin.setPodStatus(
+    namespace,
+    name,
+    podStatus({
+      phase: 'Running',
+      conditions: readyConditions(false),
+      containerStatuses: [
+        containerStatus('app', { waiting: 'CrashLoopBackOff', last: { reason: 'Error', exitCode: 1 } }, 3),
+      ],
+    })
+  );
 }
 
 const metric = async (proxy: RunningProxy, pattern: RegExp) => {
@@ -41,29 +47,45 @@ describe('API server restart and compaction', () => {
   test('after a restart the watch resumes and no transition is counted twice', async () => {
     const transitions = async () => (await get(proxy, `/api/v1/transitions?namespace=${ns}`)).body.items.length;
     // The pod crash-looping before the proxy started is current, but no transition was seen.
-    assert.equal((await get(proxy, `/api/v1/pods?namespace=${ns}&pod=before-restart`)).body.items[0].reason, 'CrashLoopBackOff');
+    assert.equal(
+      (await get(proxy, `/api/v1/pods?namespace=${ns}&pod=before-restart`)).body.items[0].reason,
+      'CrashLoopBackOff'
+    );
     assert.equal(await transitions(), 0);
     await server.restart();
     await crashLoop(ns, 'after-restart');
-    await eventually(async () => ((await transitions()) === 1 ? true : undefined), 15_000, 'the new pod seen after the restart');
+    await eventually(
+      async () => ((await transitions()) === 1 ? true : undefined),
+      15_000,
+      'the new pod seen after the restart'
+    );
     await new Promise((r) => setTimeout(r, 500));
     const items = (await get(proxy, `/api/v1/transitions?namespace=${ns}`)).body.items;
-    assert.deepEqual(items.map((t: { pod: string }) => t.pod), ['after-restart']);
+    assert.deepEqual(
+      items.map((t: { pod: string }) => t.pod),
+      ['after-restart']
+    );
   });
 
   test('compaction makes the resumed watch get 410 Gone: the proxy relists and catches up', async () => {
     const gone = /podreasons_watch_restarts_total\{resource="pods",cause="gone"\} (\d+)/;
     const goneBefore = await metric(proxy, gone);
     // Writes the proxy does not watch move etcd's revision past the proxy's resourceVersion.
-    for (let i = 0; i < 3; i++) await admin.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: `churn-${i}` } } });
+    for (let i = 0; i < 3; i++) {
+      await admin.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: `churn-${i}` } } });
+    }
     await server.compact();
     await server.restart();
     await crashLoop(ns, 'after-compaction');
     await eventually(async () => ((await metric(proxy, gone)) > goneBefore ? true : undefined), 15_000, 'a 410 relist');
-    await eventually(async () => {
-      const res = await get(proxy, `/api/v1/pods?namespace=${ns}&pod=after-compaction`);
-      return res.body.items[0]?.reason === 'CrashLoopBackOff' ? true : undefined;
-    }, 15_000, 'the pod created after compaction');
+    await eventually(
+      async () => {
+        const res = await get(proxy, `/api/v1/pods?namespace=${ns}&pod=after-compaction`);
+        return res.body.items[0]?.reason === 'CrashLoopBackOff' ? true : undefined;
+      },
+      15_000,
+      'the pod created after compaction'
+    );
     assert.equal((await get(proxy, `/api/v1/transitions?namespace=${ns}`)).body.items.length, 2);
   });
 });
@@ -81,7 +103,11 @@ describe('RBAC', () => {
       assert.equal(status.scope.cluster, true);
       assert.equal(status.partial.length, 2);
       await crashLoop(ns, 'polled');
-      await eventually(async () => (await get(proxy, `/api/v1/pods?namespace=${ns}&reason=CrashLoopBackOff`)).body.items[0], 5000, 'polled pod');
+      await eventually(
+        async () => (await get(proxy, `/api/v1/pods?namespace=${ns}&reason=CrashLoopBackOff`)).body.items[0],
+        5000,
+        'polled pod'
+      );
     } finally {
       await proxy.stop();
     }
@@ -104,7 +130,10 @@ describe('RBAC', () => {
     const ns = `faults-weak-${Date.now()}`;
     await admin.ensureNamespace(ns);
     const rbac = server.kubeConfig('admin').makeApiClient(RbacAuthorizationV1Api);
-    await rbac.createNamespacedRole({ namespace: ns, body: { metadata: { name: 'list-pods' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }] } });
+    await rbac.createNamespacedRole({
+      namespace: ns,
+      body: { metadata: { name: 'list-pods' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }] },
+    });
     await rbac.createNamespacedRoleBinding({
       namespace: ns,
       body: {
@@ -118,15 +147,26 @@ describe('RBAC', () => {
       await waitReady(proxy);
       const status = (await get(proxy, '/api/v1/status')).body;
       assert.deepEqual(status.scope.namespaces, ['team-a', ns]);
-      assert.deepEqual(status.partial.filter((p: string) => p.startsWith('events')), [`events forbidden in namespaces: ${ns} (event-based initiators are unavailable there)`]);
+      assert.deepEqual(
+        status.partial.filter((p: string) => p.startsWith('events')),
+        [`events forbidden in namespaces: ${ns} (event-based initiators are unavailable there)`]
+      );
       const watches = /podreasons_watch_restarts_total\{resource="pods",cause="poll"\} (\d+)/;
-      await eventually(async () => ((await metric(proxy, watches)) >= 1 ? true : undefined), 5000, 'the list-only namespace polled');
+      await eventually(
+        async () => ((await metric(proxy, watches)) >= 1 ? true : undefined),
+        5000,
+        'the list-only namespace polled'
+      );
       // team-a is still watched: its new pod arrives as a watch event (polls bring none).
       const added = /podreasons_watch_events_total\{resource="pods",type="ADDED"\} (\d+)/;
       const before = await metric(proxy, added);
       await admin.createNode(`${ns}-node`);
       await admin.createPod('team-a', `watched-${Date.now()}`, { node: `${ns}-node` });
-      await eventually(async () => ((await metric(proxy, added)) > before ? true : undefined), 1000, 'team-a pod seen by watch');
+      await eventually(
+        async () => ((await metric(proxy, added)) > before ? true : undefined),
+        1000,
+        'team-a pod seen by watch'
+      );
     } finally {
       await proxy.stop();
     }
@@ -146,21 +186,42 @@ describe('RBAC', () => {
     try {
       await waitReady(proxy);
       await rbac.deleteClusterRoleBinding({ name });
-      const status = await eventually(async () => {
-        const s = (await get(proxy, '/api/v1/status')).body;
-        return s.stale.some((w: string) => w.startsWith('pods (cluster): forbidden')) ? s : undefined;
-      }, 15_000, 'the pods watch reported stale and forbidden');
+      const status = await eventually(
+        async () => {
+          const s = (await get(proxy, '/api/v1/status')).body;
+          return s.stale.some((w: string) => w.startsWith('pods (cluster): forbidden')) ? s : undefined;
+        },
+        15_000,
+        'the pods watch reported stale and forbidden'
+      );
       assert.ok(status.stale.length >= 1);
       assert.equal(await metric(proxy, /podreasons_watch_healthy\{resource="pods"\} (\d+)/), 0);
       await new Promise((r) => setTimeout(r, 3000));
-      const forbidden = await metric(proxy, /podreasons_watch_restarts_total\{resource="pods",cause="forbidden"\} (\d+)/);
+      const forbidden = await metric(
+        proxy,
+        /podreasons_watch_restarts_total\{resource="pods",cause="forbidden"\} (\d+)/
+      );
       assert.ok(forbidden >= 1 && forbidden <= 2, `forbidden retries in ~3s: ${forbidden}`);
 
       // Granted again: the next retry (10 s ± 20 % after the first 403) relists and is healthy.
       await rbac.createClusterRoleBinding({ body: binding });
-      await eventually(async () => ((await metric(proxy, /podreasons_watch_healthy\{resource="pods"\} (\d+)/)) === 1 ? true : undefined), 20_000, 'pods healthy again');
-      await eventually(async () => ((await metric(proxy, /podreasons_watch_healthy\{resource="nodes"\} (\d+)/)) === 1 ? true : undefined), 20_000, 'nodes healthy again');
-      await eventually(async () => ((await get(proxy, '/api/v1/status')).body.stale.length === 0 ? true : undefined), 30_000, 'no stale watch');
+      await eventually(
+        async () =>
+          (await metric(proxy, /podreasons_watch_healthy\{resource="pods"\} (\d+)/)) === 1 ? true : undefined,
+        20_000,
+        'pods healthy again'
+      );
+      await eventually(
+        async () =>
+          (await metric(proxy, /podreasons_watch_healthy\{resource="nodes"\} (\d+)/)) === 1 ? true : undefined,
+        20_000,
+        'nodes healthy again'
+      );
+      await eventually(
+        async () => ((await get(proxy, '/api/v1/status')).body.stale.length === 0 ? true : undefined),
+        30_000,
+        'no stale watch'
+      );
       await rbac.deleteClusterRoleBinding({ name });
     } finally {
       await proxy.stop();
@@ -192,7 +253,7 @@ describe('HTTP API answers to bad requests', () => {
     assert.match(res.body.error, /not found/);
   });
 
-  const bad: [path: string, parameter: string][] = [
+  const bad: Array<[path: string, parameter: string]> = [
     ['/api/v1/pods?abnormal=yes', 'abnormal'],
     ['/api/v1/pods?limit=0', 'limit'],
     ['/api/v1/pods?limit=abc', 'limit'],
@@ -223,7 +284,9 @@ describe('HTTP API answers to bad requests', () => {
   }
 
   test('a bad stream parameter closes the WebSocket with 4400 and the reason', async () => {
-    const ws = new WebSocket(`${proxy.url.replace('http', 'ws')}/api/v1/stream?kind=nodes`, { headers: { Authorization: 'Bearer test-token-0123456789' } } as never);
+    const ws = new WebSocket(`${proxy.url.replace('http', 'ws')}/api/v1/stream?kind=nodes`, {
+      headers: { Authorization: 'Bearer test-token-0123456789' },
+    } as never);
     const closed = await new Promise<CloseEvent>((resolve) => ws.addEventListener('close', resolve));
     assert.equal(closed.code, 4400);
     assert.match(closed.reason, /kind/);

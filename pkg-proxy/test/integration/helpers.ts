@@ -21,11 +21,15 @@ export async function startProxy(overrides: Partial<ServeOptions> = {}): Promise
       logLevel: 'silent',
       ...overrides,
     },
-    pino({ level: process.env.PODREASONS_TEST_LOG ?? 'silent' }),
+    pino({ level: process.env.PODREASONS_TEST_LOG ?? 'silent' })
   );
 }
 
-export async function get(proxy: RunningProxy, path: string, token: string | null = TOKEN): Promise<{ status: number; body: any; text: string }> {
+export async function get(
+  proxy: RunningProxy,
+  path: string,
+  token: string | null = TOKEN
+): Promise<{ status: number; body: any; text: string }> {
   const res = await fetch(proxy.url + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
   const text = await res.text();
   let body: unknown;
@@ -38,21 +42,33 @@ export async function get(proxy: RunningProxy, path: string, token: string | nul
 }
 
 /** Polls until `check` returns a value (not undefined) or the deadline passes. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 1000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 1000,
+  what = 'condition'
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await check();
-      if (value !== undefined) return value;
+      if (value !== undefined) {
+        return value;
+      }
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs}ms${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline) {
+      throw new Error(`${what} not met within ${timeoutMs}ms${last ? `: ${(last as Error).message}` : ''}`);
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
 export async function waitReady(proxy: RunningProxy, timeoutMs = 30_000): Promise<void> {
-  await eventually(async () => ((await get(proxy, '/readyz')).status === 200 ? true : undefined), timeoutMs, 'proxy ready');
+  await eventually(
+    async () => ((await get(proxy, '/readyz')).status === 200 ? true : undefined),
+    timeoutMs,
+    'proxy ready'
+  );
 }

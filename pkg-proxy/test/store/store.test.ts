@@ -6,7 +6,7 @@ import { PodStore, type Transition } from '../../src/store/store.ts';
 
 describe('label selectors', () => {
   const labels = { app: 'web', tier: 'front', env: 'prod' };
-  const cases: [selector: string, matches: boolean][] = [
+  const cases: Array<[selector: string, matches: boolean]> = [
     ['app=web', true],
     ['app==web', true],
     ['app!=web', false],
@@ -38,7 +38,13 @@ const pod = (name: string, waiting?: string, extra: Record<string, unknown> = {}
     conditions: [{ type: 'Ready', status: waiting ? 'False' : 'True' }],
     containerStatuses: [
       waiting
-        ? { name: 'app', ready: false, restartCount: 3, state: { waiting: { reason: waiting } }, lastState: { terminated: { reason: 'Error', exitCode: 1 } } }
+        ? {
+            name: 'app',
+            ready: false,
+            restartCount: 3,
+            state: { waiting: { reason: waiting } },
+            lastState: { terminated: { reason: 'Error', exitCode: 1 } },
+          }
         : { name: 'app', ready: true, restartCount: 0, state: { running: { startedAt: '2026-11-28T08:00:00Z' } } },
     ],
     ...extra,
@@ -60,7 +66,10 @@ describe('PodStore', () => {
     store.applyPod('MODIFIED', pod('web', 'CrashLoopBackOff'));
     store.applyPod('MODIFIED', pod('web', 'CrashLoopBackOff'));
     store.applyPod('MODIFIED', pod('web', 'ImagePullBackOff'));
-    assert.deepEqual(transitions.map((t) => t.reason), ['CrashLoopBackOff', 'ImagePullBackOff']);
+    assert.deepEqual(
+      transitions.map((t) => t.reason),
+      ['CrashLoopBackOff', 'ImagePullBackOff']
+    );
   });
 
   test('a pod seen only in its DELETED event counts once, as deleted, and leaves a tombstone', () => {
@@ -80,7 +89,10 @@ describe('PodStore', () => {
     assert.equal(store.counts().abnormal, 1);
     // A later relist (after 410 Gone) does count what changed while the proxy was not watching.
     store.replacePods([pod('a', 'CrashLoopBackOff'), pod('b', 'ImagePullBackOff')].map(toPodInput), null);
-    assert.deepEqual(transitions.map((t) => [t.pod, t.reason]), [['b', 'ImagePullBackOff']]);
+    assert.deepEqual(
+      transitions.map((t) => [t.pod, t.reason]),
+      [['b', 'ImagePullBackOff']]
+    );
   });
 
   test('a relist removes pods that vanished while not watching, without new transitions', () => {
@@ -88,13 +100,24 @@ describe('PodStore', () => {
     store.replacePods([pod('a', 'CrashLoopBackOff'), pod('b')].map(toPodInput), null);
     store.replacePods([toPodInput(pod('b'))], null);
     assert.equal(transitions.length, 0);
-    assert.deepEqual([...store.matchingPods({ includeDeleted: true })].map((v) => [v.answer.name, v.deleted]), [['b', false], ['a', true]]);
+    assert.deepEqual(
+      [...store.matchingPods({ includeDeleted: true })].map((v) => [v.answer.name, v.deleted]),
+      [
+        ['b', false],
+        ['a', true],
+      ]
+    );
   });
 
   test('tombstones are bounded by count and by age', () => {
     const { store, advance } = storeWithClock({ tombstoneMaxCount: 2, tombstoneMaxAgeMs: 60_000 });
-    for (const name of ['a', 'b', 'c']) store.applyPod('DELETED', pod(name, 'CrashLoopBackOff'));
-    assert.deepEqual([...store.matchingPods({ includeDeleted: true })].map((v) => v.answer.name), ['b', 'c']);
+    for (const name of ['a', 'b', 'c']) {
+      store.applyPod('DELETED', pod(name, 'CrashLoopBackOff'));
+    }
+    assert.deepEqual(
+      [...store.matchingPods({ includeDeleted: true })].map((v) => v.answer.name),
+      ['b', 'c']
+    );
     advance(61_000);
     store.tick();
     assert.equal(store.counts().tombstones, 0);
@@ -110,15 +133,27 @@ describe('PodStore', () => {
     assert.ok(all.length >= 10 && all.length <= 11, `${all.length} kept`);
     assert.equal(all[0].pod, 'p29');
     const start = Date.parse('2026-11-28T09:00:25Z');
-    assert.deepEqual(store.transitions({}, start, start + 2000, 100).map((t) => t.pod), ['p26', 'p25']);
-    assert.deepEqual([...store.transitionsBetween({ namespaces: new Set(['shop']) }, start, start + 2000)].map((t) => t.pod), ['p25', 'p26']);
+    assert.deepEqual(
+      store.transitions({}, start, start + 2000, 100).map((t) => t.pod),
+      ['p26', 'p25']
+    );
+    assert.deepEqual(
+      [...store.transitionsBetween({ namespaces: new Set(['shop']) }, start, start + 2000)].map((t) => t.pod),
+      ['p25', 'p26']
+    );
   });
 
   test('node data re-classifies the pods on that node', () => {
     const { store } = storeWithClock();
-    store.replaceNodes([{ metadata: { name: 'node-a' }, spec: {}, status: { conditions: [{ type: 'Ready', status: 'True' }] } }] as never[]);
+    store.replaceNodes([
+      { metadata: { name: 'node-a' }, spec: {}, status: { conditions: [{ type: 'Ready', status: 'True' }] } },
+    ] as never[]);
     store.applyPod('ADDED', pod('web'));
-    store.applyNode('MODIFIED', { metadata: { name: 'node-a' }, spec: {}, status: { conditions: [{ type: 'Ready', status: 'Unknown' }] } } as never);
+    store.applyNode('MODIFIED', {
+      metadata: { name: 'node-a' },
+      spec: {},
+      status: { conditions: [{ type: 'Ready', status: 'Unknown' }] },
+    } as never);
     assert.equal([...store.matchingPods({})][0].answer.reason, 'NodeUnreachable');
     store.applyNode('DELETED', { metadata: { name: 'node-a' } });
     assert.equal([...store.matchingPods({})][0].answer.reason, 'NodeGone');

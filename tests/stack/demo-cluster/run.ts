@@ -14,7 +14,9 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 let publish: string;
 try {
   const { values } = parseArgs({ options: { publish: { type: 'string' } } });
-  if (!values.publish) throw new Error('--publish <path> is required');
+  if (!values.publish) {
+    throw new Error('--publish <path> is required');
+  }
   publish = values.publish;
 } catch (err) {
   log(`demo-cluster: ${(err as Error).message}`);
@@ -38,7 +40,9 @@ const demo = new Demo(server.kubeConfig('admin'), log).play(controller.signal);
 
 let stopping = false;
 async function stop(code: number): Promise<void> {
-  if (stopping) return;
+  if (stopping) {
+    return;
+  }
   stopping = true;
   controller.abort();
   await demo.catch(() => {});

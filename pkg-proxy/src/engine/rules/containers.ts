@@ -19,7 +19,7 @@ interface Candidate {
   finding: Finding;
 }
 
-function inSpecOrder(pod: PodInput): { c: ContainerInput; init: boolean }[] {
+function inSpecOrder(pod: PodInput): Array<{ c: ContainerInput; init: boolean }> {
   const rank = (c: ContainerInput) => (c.order < 0 ? Number.MAX_SAFE_INTEGER : c.order);
   const app = [...pod.containers].sort((a, b) => rank(a) - rank(b));
   return [...pod.initContainers.map((c) => ({ c, init: true })), ...app.map((c) => ({ c, init: false }))];
@@ -111,7 +111,9 @@ export const containersRule: Rule = {
   find(facts: Facts): Finding | null {
     let best: Candidate | null = null;
     for (const cand of candidates(facts.pod)) {
-      if (cand.rank < SIGNAL_ONLY && (!best || cand.rank < best.rank)) best = cand;
+      if (cand.rank < SIGNAL_ONLY && (!best || cand.rank < best.rank)) {
+        best = cand;
+      }
     }
     return best?.finding ?? null;
   },

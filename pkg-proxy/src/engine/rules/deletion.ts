@@ -15,7 +15,9 @@ function deleting(pod: PodInput): boolean {
 /** When the DELETE was made: deletionTimestamp is that time plus the grace period. */
 function deletionStart(pod: PodInput): string | null {
   const deadline = millis(pod.deletionTimestamp);
-  if (deadline === null || pod.deletionGracePeriodSeconds === null) return pod.deletionTimestamp;
+  if (deadline === null || pod.deletionGracePeriodSeconds === null) {
+    return pod.deletionTimestamp;
+  }
   return toTime(new Date(deadline - pod.deletionGracePeriodSeconds * 1000));
 }
 
@@ -24,7 +26,9 @@ const SIGNAL: Signal = { reason: 'Terminating', source: 'deletion', message: '' 
 export const deletionRule: Rule = {
   find(facts): Finding | null {
     const { pod } = facts;
-    if (!deleting(pod)) return null;
+    if (!deleting(pod)) {
+      return null;
+    }
     const since = deletionStart(pod);
     const a = attribute(facts, since);
     const deadline = millis(pod.deletionTimestamp);

@@ -45,7 +45,9 @@ function classify(
 export const disruptionConditionRule: Rule = {
   find(facts): Finding | null {
     const c = disruptionTarget(facts.pod);
-    if (!c || facts.pod.reason !== '') return null;
+    if (!c || facts.pod.reason !== '') {
+      return null;
+    }
     return {
       ...classify(facts, c),
       source: 'condition:DisruptionTarget',

@@ -29,8 +29,9 @@ function finding(
 function lastFinished(facts: Facts): string | null {
   let latest: string | null = null;
   for (const c of facts.pod.containers) {
-    if (c.finishedAt !== null && (latest === null || Date.parse(c.finishedAt) > Date.parse(latest)))
+    if (c.finishedAt !== null && (latest === null || Date.parse(c.finishedAt) > Date.parse(latest))) {
       latest = c.finishedAt;
+    }
   }
   return latest;
 }

@@ -15,7 +15,9 @@ interface Problem {
 }
 
 function diagnose(node: NodeInput | undefined): Problem | null {
-  if (!node) return { reason: 'NodeGone', detail: '', message: '', since: null };
+  if (!node) {
+    return { reason: 'NodeGone', detail: '', message: '', since: null };
+  }
   const taint = (key: string) => node.taints.find((t) => t.key === key);
   const ready = node.ready;
   const readySince = ready && ready.status !== 'True' ? ready.lastTransitionTime : null;
@@ -49,7 +51,9 @@ function diagnose(node: NodeInput | undefined): Problem | null {
 /** Only with node data, for a pod bound to a node and not finished. */
 function problem(facts: Facts): Problem | null {
   const { pod, nodes } = facts;
-  if (!nodes || pod.node === '' || isTerminal(pod.phase)) return null;
+  if (!nodes || pod.node === '' || isTerminal(pod.phase)) {
+    return null;
+  }
   return diagnose(nodes.get(pod.node));
 }
 
@@ -58,7 +62,9 @@ const signal = (p: Problem): Signal => ({ reason: p.reason, source: 'node', mess
 export const nodeHealthRule: Rule = {
   find(facts): Finding | null {
     const p = problem(facts);
-    if (!p) return null;
+    if (!p) {
+      return null;
+    }
     return {
       reason: p.reason,
       category: 'node',

@@ -16,7 +16,9 @@ const signal = (c: ConditionInput): Signal => ({
 export const readinessRule: Rule = {
   find(facts): Finding | null {
     const c = notReady(facts);
-    if (!c) return null;
+    if (!c) {
+      return null;
+    }
     return {
       reason: 'NotReady',
       category: 'container',

@@ -12,7 +12,9 @@ const signal = (c: ConditionInput): Signal => ({
 export const schedulingRule: Rule = {
   find(facts): Finding | null {
     const c = conditionIs(facts.pod, 'PodScheduled', 'False');
-    if (!c) return null;
+    if (!c) {
+      return null;
+    }
     return {
       reason: c.reason === 'SchedulingGated' ? 'SchedulingGated' : 'Unschedulable',
       category: 'scheduling',

@@ -34,15 +34,22 @@ function classify(
   reason: string,
   message: string
 ): { reason: string; category: Category; initiator: Initiator; detail: string } {
-  if (reason === 'Evicted')
+  if (reason === 'Evicted') {
     return { reason, category: 'eviction', initiator: 'kubelet', detail: evictionDetail(message) };
+  }
   // "Shutdown" before Kubernetes 1.22, "Terminated" with a shutdown message since.
   if (reason === 'Shutdown' || (reason === 'Terminated' && isShutdownMessage(message))) {
     return { reason: 'Shutdown', category: 'node', initiator: 'kubelet', detail: '' };
   }
-  if (reason === 'Preempting') return { reason, category: 'preemption', initiator: 'kubelet', detail: '' };
-  if (reason === 'DeadlineExceeded') return { reason, category: 'lifecycle', initiator: 'kubelet', detail: '' };
-  if (reason === 'NodeLost') return { reason, category: 'node', initiator: 'node-lifecycle', detail: '' };
+  if (reason === 'Preempting') {
+    return { reason, category: 'preemption', initiator: 'kubelet', detail: '' };
+  }
+  if (reason === 'DeadlineExceeded') {
+    return { reason, category: 'lifecycle', initiator: 'kubelet', detail: '' };
+  }
+  if (reason === 'NodeLost') {
+    return { reason, category: 'node', initiator: 'node-lifecycle', detail: '' };
+  }
   if (isAdmissionReason(reason)) {
     // OutOfcpu → "cpu": the resource the node lacked.
     const detail = reason.startsWith('OutOf') ? reason.slice('OutOf'.length) : '';
@@ -58,7 +65,9 @@ function signal(facts: Facts): Signal {
 export const statusReasonRule: Rule = {
   find(facts): Finding | null {
     const { pod } = facts;
-    if (pod.reason === '') return null;
+    if (pod.reason === '') {
+      return null;
+    }
     return {
       ...classify(pod.reason, pod.message),
       source: 'status.reason',
