@@ -32,6 +32,7 @@ const proxy = await serve(
     ksmCompatibleMetrics: true,
     store: {},
     watchTimeoutSeconds: 300,
+    watchSilenceMs: 90_000,
     pollIntervalMs: 15_000,
     logLevel: 'warn',
   },

@@ -24,6 +24,8 @@ export interface ServeOptions {
   ksmCompatibleMetrics: boolean;
   store: Partial<StoreOptions>;
   watchTimeoutSeconds: number;
+  /** A watch with no event or bookmark for this long is restarted (bookmarks come about once a minute). */
+  watchSilenceMs: number;
   pollIntervalMs: number;
   logLevel: string;
 }
@@ -85,6 +87,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     log,
     namespaces: opts.namespaces,
     watchTimeoutSeconds: opts.watchTimeoutSeconds,
+    watchSilenceMs: opts.watchSilenceMs,
     pollIntervalMs: opts.pollIntervalMs,
     onWatchEvent: (resource, type) => {
       lastEvent = Date.now();

@@ -215,6 +215,8 @@ func (h *harness) startAPIServer() error {
 		return err
 	}
 	h.apiserver = cmd
+	// Tests pause this process (SIGSTOP) to make watches go silent.
+	_ = os.WriteFile(filepath.Join(h.dir, "apiserver.pid"), []byte(fmt.Sprint(cmd.Process.Pid)), 0o600)
 	h.apiExited = make(chan error, 1)
 	go func(c *exec.Cmd, exited chan error) { exited <- c.Wait() }(cmd, h.apiExited)
 

@@ -232,6 +232,7 @@ test('end to end: the Pods query through the data source, the real proxy and the
     ksmCompatibleMetrics: false,
     store: {},
     watchTimeoutSeconds: 300,
+    watchSilenceMs: 90_000,
     pollIntervalMs: 15_000,
     logLevel: 'silent',
   });

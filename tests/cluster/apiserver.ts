@@ -102,6 +102,13 @@ export class ApiServer {
     }
   }
 
+  /** Freezes kube-apiserver (SIGSTOP) until the returned function resumes it: its connections go silent. */
+  pause(): () => void {
+    const pid = Number(readFileSync(join(this.dir, 'apiserver.pid'), 'utf8'));
+    process.kill(pid, 'SIGSTOP');
+    return () => process.kill(pid, 'SIGCONT');
+  }
+
   /** Compacts etcd at its current revision: watches from older resourceVersions get 410 Gone. */
   async compact(): Promise<void> {
     await promisify(execFile)(this.binaryPath, ['compact', '--dir', this.dir]);

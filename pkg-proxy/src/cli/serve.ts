@@ -103,6 +103,15 @@ export function registerServe(program: Command): void {
     )
     .addOption(
       opt(
+        '--watch-silence <duration>',
+        'restart a watch that brought no event or bookmark for this long',
+        'PODREASONS_WATCH_SILENCE'
+      )
+        .default(90_000, '90s')
+        .argParser(parseDuration)
+    )
+    .addOption(
+      opt(
         '--poll-interval <duration>',
         'relist interval where RBAC allows list but not watch',
         'PODREASONS_POLL_INTERVAL'
@@ -155,6 +164,7 @@ Examples:
           historyMaxCount: o.historyMaxCount,
         },
         watchTimeoutSeconds: Math.round(o.watchTimeout / 1000),
+        watchSilenceMs: o.watchSilence,
         pollIntervalMs: o.pollInterval,
         logLevel: o.logLevel,
       };

@@ -15,6 +15,7 @@ export interface ClusterWatchOptions {
   /** Namespaces to watch; null: as wide as RBAC allows. */
   namespaces: string[] | null;
   watchTimeoutSeconds?: number;
+  watchSilenceMs?: number;
   pollIntervalMs?: number;
   onWatchEvent?(resource: string, type: string): void;
   onRestart?(resource: string, cause: RestartCause): void;
@@ -139,6 +140,7 @@ export class ClusterWatch {
       fieldSelector,
       canWatch: access === 'watch',
       watchTimeoutSeconds: this.opts.watchTimeoutSeconds,
+      silenceMs: this.opts.watchSilenceMs,
       pollIntervalMs: this.opts.pollIntervalMs,
       list: (limit, token) => this.list(resource, namespace, limit, token, fieldSelector),
       slimListItem: resource === 'pods' ? toPodInput : undefined,

@@ -72,7 +72,14 @@ export class ResourceWatcher {
   private readonly watch: Watch;
 
   constructor(opts: WatcherOptions) {
-    this.opts = { pageSize: 500, watchTimeoutSeconds: 300, silenceMs: 90_000, pollIntervalMs: 15_000, ...opts };
+    // Explicit undefined must not override a default.
+    this.opts = {
+      ...opts,
+      pageSize: opts.pageSize ?? 500,
+      watchTimeoutSeconds: opts.watchTimeoutSeconds ?? 300,
+      silenceMs: opts.silenceMs ?? 90_000,
+      pollIntervalMs: opts.pollIntervalMs ?? 15_000,
+    };
     this.watch = new PatientWatch(opts.kubeConfig, this.opts.silenceMs);
   }
 

@@ -90,6 +90,37 @@ describe('API server restart and compaction', () => {
   });
 });
 
+describe('a silent watch', () => {
+  test('is detected and restarted; the proxy catches up once the API server answers again', async () => {
+    const ns = `faults-silent-${Date.now()}`;
+    await admin.ensureNamespace(ns);
+    await admin.createNode(`${ns}-node`);
+    const proxy = await startProxy({ watchSilenceMs: 1500 });
+    try {
+      await waitReady(proxy);
+      const silent = /podreasons_watch_restarts_total\{resource="pods",cause="silent"\} (\d+)/;
+      const resume = server.pause();
+      try {
+        await eventually(
+          async () => ((await metric(proxy, silent)) >= 1 ? true : undefined),
+          10_000,
+          'a silent pods watch'
+        );
+      } finally {
+        resume();
+      }
+      await crashLoop(ns, 'after-silence');
+      await eventually(
+        async () => (await get(proxy, `/api/v1/pods?namespace=${ns}&reason=CrashLoopBackOff`)).body.items[0],
+        15_000,
+        'the proxy watching again'
+      );
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
 describe('RBAC', () => {
   test('list-only identity: pods are polled, nodes and events reported as partial', async () => {
     const ns = `faults-listonly-${Date.now()}`;

@@ -17,6 +17,7 @@ export async function startProxy(overrides: Partial<ServeOptions> = {}): Promise
       ksmCompatibleMetrics: true,
       store: {},
       watchTimeoutSeconds: 300,
+      watchSilenceMs: 90_000,
       pollIntervalMs: 1000,
       logLevel: 'silent',
       ...overrides,
