@@ -18,7 +18,7 @@ function serve(args: string[]) {
   );
 }
 
-function explain(source: string): void {
+function printHowToUse(source: string): void {
   const url = `http://${listen}`;
   process.stderr.write(`
 Pod Reasons proxy for ${source}
@@ -34,7 +34,7 @@ GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS=podreasons-kubernetes-datasource, then
 
 async function main(): Promise<void> {
   if (clusterConfigured()) {
-    explain('the current kubeconfig context');
+    printHowToUse('the current kubeconfig context');
     const proxy = serve([]);
     proxy.on('exit', (code) => process.exit(code ?? 0));
     return;
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     controller.signal
   );
   const proxy = serve(['--kubeconfig', server.kubeconfigPath, '--context', 'cluster-reader']);
-  explain(`a local demo cluster (kubectl --kubeconfig ${server.kubeconfigPath} get pods -A)`);
+  printHowToUse(`a local demo cluster (kubectl --kubeconfig ${server.kubeconfigPath} get pods -A)`);
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) {

@@ -7,20 +7,20 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Cluster } from './driver.ts';
-import { MESSAGES, containerStatus, podStatus, readyConditions, terminationByKubelet } from './kubelet.ts';
+import {
+  MESSAGES,
+  containerStatus,
+  podStatus,
+  readyConditions,
+  runningStatus,
+  terminationByKubelet,
+} from './kubelet.ts';
 
 const NAMESPACES = ['shop', 'payments', 'batch', 'team-a'];
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((r) => {
     const t = setTimeout(r, ms);
     signal?.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
-  });
-
-const running = () =>
-  podStatus({
-    phase: 'Running',
-    conditions: readyConditions(),
-    containerStatuses: [containerStatus('app', { running: true })],
   });
 
 export class Demo {
@@ -41,7 +41,7 @@ export class Demo {
   private async runPod(ns: string, app: string, node: string): Promise<string> {
     const name = `${app}-${this.id()}`;
     await this.cluster.createPod(ns, name, { node, labels: { app } });
-    await this.cluster.setPodStatus(ns, name, running());
+    await this.cluster.setPodStatus(ns, name, runningStatus());
     return name;
   }
 

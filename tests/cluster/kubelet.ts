@@ -100,6 +100,25 @@ export function podStatus(fields: Partial<V1PodStatus>): V1PodStatus {
   };
 }
 
+/** A running pod whose container `app` is ready; `fields` override any part. */
+export function runningStatus(fields: Partial<V1PodStatus> = {}): V1PodStatus {
+  return podStatus({
+    phase: 'Running',
+    conditions: readyConditions(),
+    containerStatuses: [containerStatus('app', { running: true })],
+    ...fields,
+  });
+}
+
+/** A pending pod whose container `app` waits with `reason` (image pulls, config errors). */
+export function waitingStatus(reason: string, message?: string): V1PodStatus {
+  return podStatus({
+    phase: 'Pending',
+    conditions: readyConditions(false),
+    containerStatuses: [containerStatus('app', { waiting: reason, message })],
+  });
+}
+
 /** DisruptionTarget as the kubelet writes it when it kills a pod (pkg/kubelet/status/status_manager.go). */
 export function terminationByKubelet(message: string): V1PodCondition {
   return condition('DisruptionTarget', 'True', 'TerminationByKubelet', message);

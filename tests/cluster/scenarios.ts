@@ -2,7 +2,16 @@
 // the demo share this catalogue; `expect` is what the reason engine must answer (docs/pod-reasons.md).
 import type { V1Pod } from '@kubernetes/client-node';
 import { Cluster } from './driver.ts';
-import { MESSAGES, condition, containerStatus, podStatus, readyConditions, terminationByKubelet } from './kubelet.ts';
+import {
+  MESSAGES,
+  condition,
+  containerStatus,
+  podStatus,
+  readyConditions,
+  runningStatus,
+  terminationByKubelet,
+  waitingStatus,
+} from './kubelet.ts';
 
 /** Nodes a scenario may place pods on; names are unique per `createNodes` call. */
 export interface Nodes {
@@ -67,14 +76,6 @@ export async function createNodes(cluster: Cluster, prefix: string): Promise<Nod
   return nodes;
 }
 
-const running = (fields: Parameters<typeof podStatus>[0] = {}) =>
-  podStatus({
-    phase: 'Running',
-    conditions: readyConditions(),
-    containerStatuses: [containerStatus('app', { running: true })],
-    ...fields,
-  });
-
 /** A Failed pod after the kubelet killed it, as in kubernetes#105467: containers print Error/ContainerStatusUnknown. */
 const killedByKubelet = (reason: string, message: string, containerReason = 'ContainerStatusUnknown') =>
   podStatus({
@@ -109,7 +110,7 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'Running', category: 'healthy', abnormal: false },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain);
-      await c.setPodStatus(ns, pod, running());
+      await c.setPodStatus(ns, pod, runningStatus());
     },
   },
   {
@@ -141,7 +142,7 @@ export const SCENARIOS: Scenario[] = [
       await c.setPodStatus(
         ns,
         pod,
-        running({
+        runningStatus({
           conditions: readyConditions(false),
           containerStatuses: [
             containerStatus(
@@ -167,7 +168,7 @@ export const SCENARIOS: Scenario[] = [
       await c.setPodStatus(
         ns,
         pod,
-        running({
+        runningStatus({
           conditions: readyConditions(false),
           containerStatuses: [
             containerStatus('app', { waiting: 'CrashLoopBackOff', last: { reason: 'Error', exitCode: 1 } }, 4),
@@ -185,16 +186,7 @@ export const SCENARIOS: Scenario[] = [
       await c.setPodStatus(
         ns,
         pod,
-        podStatus({
-          phase: 'Pending',
-          conditions: readyConditions(false),
-          containerStatuses: [
-            containerStatus('app', {
-              waiting: 'ImagePullBackOff',
-              message: 'Back-off pulling image "registry.example/app:1.0"',
-            }),
-          ],
-        })
+        waitingStatus('ImagePullBackOff', 'Back-off pulling image "registry.example/app:1.0"')
       );
     },
   },
@@ -207,16 +199,7 @@ export const SCENARIOS: Scenario[] = [
       await c.setPodStatus(
         ns,
         pod,
-        podStatus({
-          phase: 'Pending',
-          conditions: readyConditions(false),
-          containerStatuses: [
-            containerStatus('app', {
-              waiting: 'ErrImagePull',
-              message: 'rpc error: code = NotFound desc = failed to pull and unpack image',
-            }),
-          ],
-        })
+        waitingStatus('ErrImagePull', 'rpc error: code = NotFound desc = failed to pull and unpack image')
       );
     },
   },
@@ -226,20 +209,7 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'CreateContainerConfigError', category: 'container', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain);
-      await c.setPodStatus(
-        ns,
-        pod,
-        podStatus({
-          phase: 'Pending',
-          conditions: readyConditions(false),
-          containerStatuses: [
-            containerStatus('app', {
-              waiting: 'CreateContainerConfigError',
-              message: 'secret "db-password" not found',
-            }),
-          ],
-        })
-      );
+      await c.setPodStatus(ns, pod, waitingStatus('CreateContainerConfigError', 'secret "db-password" not found'));
     },
   },
   {
@@ -489,7 +459,7 @@ export const SCENARIOS: Scenario[] = [
       await c.setPodStatus(
         ns,
         pod,
-        running({
+        runningStatus({
           initContainerStatuses: [containerStatus('proxy', { running: true })],
         })
       );
@@ -504,7 +474,7 @@ export const SCENARIOS: Scenario[] = [
       await c.setPodStatus(
         ns,
         pod,
-        running({
+        runningStatus({
           containerStatuses: [
             containerStatus('app', { running: true }),
             containerStatus('setup', { terminated: true, reason: 'Completed', exitCode: 0 }),
@@ -522,7 +492,7 @@ export const SCENARIOS: Scenario[] = [
       await c.setPodStatus(
         ns,
         pod,
-        running({
+        runningStatus({
           conditions: [
             ...readyConditions().filter((c) => c.type !== 'Ready'),
             condition(
@@ -549,7 +519,7 @@ export const SCENARIOS: Scenario[] = [
       await c.setPodStatus(
         ns,
         pod,
-        running({
+        runningStatus({
           conditions: readyConditions(false),
           containerStatuses: [containerStatus('app', { running: true, ready: false })],
         })
@@ -584,7 +554,7 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'NodeUnreachable', category: 'node', initiator: 'node-lifecycle', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.unreachable);
-      await c.setPodStatus(ns, pod, running());
+      await c.setPodStatus(ns, pod, runningStatus());
     },
   },
   {
@@ -593,7 +563,7 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'Terminating', category: 'deletion', initiator: 'unknown', abnormal: false },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain);
-      await c.setPodStatus(ns, pod, running());
+      await c.setPodStatus(ns, pod, runningStatus());
       await c.deletePod(ns, pod);
     },
   },
@@ -606,7 +576,10 @@ export const SCENARIOS: Scenario[] = [
       await c.setPodStatus(
         ns,
         pod,
-        running({ reason: 'NodeLost', message: `Node ${nodes.plain} which was running pod ${pod} is unresponsive` })
+        runningStatus({
+          reason: 'NodeLost',
+          message: `Node ${nodes.plain} which was running pod ${pod} is unresponsive`,
+        })
       );
       await c.deletePod(ns, pod);
     },
@@ -623,7 +596,7 @@ export const SCENARIOS: Scenario[] = [
     },
     async play(c, ns, pod, nodes) {
       const p = await bound(c, ns, pod, nodes.karpenter);
-      await c.setPodStatus(ns, pod, running());
+      await c.setPodStatus(ns, pod, runningStatus());
       await c.podEvent(ns, p, 'karpenter', 'Evicted', 'Evicted pod: Underutilized');
       await c.evictPod(ns, pod);
     },
@@ -634,7 +607,7 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'EvictionByEvictionAPI', category: 'eviction', initiator: 'cluster-autoscaler', abnormal: true },
     async play(c, ns, pod, nodes) {
       const p = await bound(c, ns, pod, nodes.autoscaler);
-      await c.setPodStatus(ns, pod, running());
+      await c.setPodStatus(ns, pod, runningStatus());
       await c.podEvent(ns, p, 'cluster-autoscaler', 'ScaleDown', 'deleting pod for node scale down');
       await c.evictPod(ns, pod);
     },
@@ -645,7 +618,7 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'EvictionByEvictionAPI', category: 'eviction', initiator: 'drain', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.cordoned);
-      await c.setPodStatus(ns, pod, running());
+      await c.setPodStatus(ns, pod, runningStatus());
       await c.evictPod(ns, pod);
     },
   },
@@ -655,7 +628,7 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'EvictionByEvictionAPI', category: 'eviction', initiator: 'descheduler', abnormal: true },
     async play(c, ns, pod, nodes) {
       const p = await bound(c, ns, pod, nodes.plain);
-      await c.setPodStatus(ns, pod, running());
+      await c.setPodStatus(ns, pod, runningStatus());
       await c.podEvent(
         ns,
         p,
@@ -672,7 +645,7 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'PreemptionByScheduler', category: 'preemption', initiator: 'scheduler', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain);
-      await c.setPodStatus(ns, pod, running());
+      await c.setPodStatus(ns, pod, runningStatus());
       await c.disruptAndDelete(
         ns,
         pod,
@@ -687,7 +660,7 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'DeletionByTaintManager', category: 'node', initiator: 'taint-manager', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.unreachable);
-      await c.setPodStatus(ns, pod, running());
+      await c.setPodStatus(ns, pod, runningStatus());
       await c.disruptAndDelete(ns, pod, 'DeletionByTaintManager', 'Taint manager: deleting due to NoExecute taint');
     },
   },
@@ -710,7 +683,7 @@ export const SCENARIOS: Scenario[] = [
       const gone = `${nodes.plain}-gone-${pod}`;
       await c.createNode(gone);
       await bound(c, ns, pod, gone);
-      await c.setPodStatus(ns, pod, running());
+      await c.setPodStatus(ns, pod, runningStatus());
       await c.deleteNode(gone);
       await c.garbageCollectPod(ns, pod);
     },

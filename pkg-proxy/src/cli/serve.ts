@@ -1,6 +1,7 @@
 // `podreasons serve`: flags, each with its environment variable, turned into ServeOptions.
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseDuration } from '../duration.ts';
 import { ConfigError, serve, type ServeOptions } from '../serve.ts';
 
 function parseListen(value: string): { host: string; port: number } {
@@ -12,12 +13,12 @@ function parseListen(value: string): { host: string; port: number } {
   return { host: m[1].replace(/^\[(.*)\]$/, '$1') || '0.0.0.0', port };
 }
 
-function parseDuration(value: string): number {
-  const m = /^(\d+)(s|m|h|d)$/.exec(value);
-  if (!m) {
+function durationFlag(value: string): number {
+  const ms = parseDuration(value, true);
+  if (ms === undefined) {
     throw new InvalidArgumentError('expected a duration like 90s, 30m, 1h or 2d');
   }
-  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  return ms;
 }
 
 function parseCount(value: string): number {
@@ -84,7 +85,7 @@ export function registerServe(program: Command): void {
         'PODREASONS_TOMBSTONE_MAX_AGE'
       )
         .default(3_600_000, '1h')
-        .argParser(parseDuration)
+        .argParser(durationFlag)
     )
     .addOption(
       opt('--tombstone-max-count <n>', 'at most this many tombstones', 'PODREASONS_TOMBSTONE_MAX_COUNT')
@@ -99,7 +100,7 @@ export function registerServe(program: Command): void {
     .addOption(
       opt('--watch-timeout <duration>', 'server-side timeout of each watch request', 'PODREASONS_WATCH_TIMEOUT')
         .default(300_000, '5m')
-        .argParser(parseDuration)
+        .argParser(durationFlag)
     )
     .addOption(
       opt(
@@ -108,7 +109,7 @@ export function registerServe(program: Command): void {
         'PODREASONS_WATCH_SILENCE'
       )
         .default(90_000, '90s')
-        .argParser(parseDuration)
+        .argParser(durationFlag)
     )
     .addOption(
       opt(
@@ -117,7 +118,7 @@ export function registerServe(program: Command): void {
         'PODREASONS_POLL_INTERVAL'
       )
         .default(15_000, '15s')
-        .argParser(parseDuration)
+        .argParser(durationFlag)
     )
     // Not .env(): commander turns a boolean on whenever its variable exists, even as "false".
     .addOption(

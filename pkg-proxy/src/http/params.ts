@@ -1,5 +1,6 @@
 // Query parameters of the HTTP API, validated into typed values; anything wrong is a ParamError
 // that the server turns into 400 {"error", "parameter"}.
+import { parseDuration } from '../duration.ts';
 import { CATEGORIES, INITIATORS } from '../engine/types.ts';
 import type { Filter } from '../store/filters.ts';
 import { LabelSelectorError, parseLabelSelector } from '../store/label-selector.ts';
@@ -90,20 +91,33 @@ export function time(q: Query, name: string, fallback?: number): number {
   return ms;
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
 /** "30s", "5m", "1h", "1d", "500ms" or plain milliseconds. */
 export function duration(q: Query, name: string): number {
   const v = single(q, name);
   if (v === undefined || v === '') {
     throw new ParamError(name, `${name} is required (e.g. 30s, 5m, 1h)`);
   }
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(v);
-  const ms = m ? Number(m[1]) * UNITS[m[2] ?? 'ms'] : NaN;
-  if (!(ms >= 1)) {
+  const ms = parseDuration(v);
+  if (ms === undefined) {
     throw new ParamError(name, `${name} must be a duration like 30s, 5m or 1h, not "${v}"`);
   }
   return ms;
+}
+
+/** `sort=field` or `sort=-field` (descending); undefined when not given. */
+export function sortOrder<T extends string>(
+  q: Query,
+  fields: readonly T[]
+): { field: T; descending: boolean } | undefined {
+  const v = single(q, 'sort');
+  if (v === undefined || v === '') {
+    return undefined;
+  }
+  const field = v.replace(/^-/, '') as T;
+  if (!fields.includes(field)) {
+    throw new ParamError('sort', `sort must be one of ${fields.join(', ')} (prefix - for descending), not "${v}"`);
+  }
+  return { field, descending: v.startsWith('-') };
 }
 
 export function oneOf<T extends string>(q: Query, name: string, allowed: readonly T[], fallback: T): T {

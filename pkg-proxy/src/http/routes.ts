@@ -12,6 +12,7 @@ import {
   oneOf,
   parseFilter,
   rejectUnknown,
+  sortOrder,
   time,
   type Query,
 } from './params.ts';
@@ -51,13 +52,11 @@ export function pods(store: PodStore, q: Query) {
   rejectUnknown(q, [...POD_FILTER_PARAMS, 'limit', 'sort']);
   const filter = parseFilter(q, true);
   const limit = int(q, 'limit', 1, 10_000, 1000);
-  const sortParam = typeof q.sort === 'string' ? q.sort : undefined;
-  const descending = sortParam?.startsWith('-') ?? false;
-  const field = sortParam ? oneOf({ sort: sortParam.replace(/^-/, '') }, 'sort', SORT_FIELDS, 'namespace') : undefined;
+  const order = sortOrder(q, SORT_FIELDS);
   const matched = [...store.matchingPods(filter)];
   const byNamespaceThenName = (a: PodView, b: PodView) =>
     a.answer.namespace.localeCompare(b.answer.namespace) || a.answer.name.localeCompare(b.answer.name);
-  const primary = field ? compareBy(field, descending) : undefined;
+  const primary = order ? compareBy(order.field, order.descending) : undefined;
   matched.sort(primary ? (a, b) => primary(a, b) || byNamespaceThenName(a, b) : byNamespaceThenName);
   return { items: matched.slice(0, limit).map(podItem), total: matched.length };
 }
