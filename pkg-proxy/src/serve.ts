@@ -27,6 +27,8 @@ export interface ServeOptions {
   /** A watch with no event or bookmark for this long is restarted (bookmarks come about once a minute). */
   watchSilenceMs: number;
   pollIntervalMs: number;
+  /** /readyz fails once every pods watch has been failing this long. */
+  notReadyAfterMs: number;
   logLevel: string;
 }
 
@@ -108,16 +110,30 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
         }));
   const metrics = new Metrics({ store, ksmCompatible: opts.ksmCompatibleMetrics, watchHealth });
 
+  /** What the proxy may read now: discovered at start, weakened while every watch of it is forbidden. */
+  const permissions = () => {
+    const p = cluster.permissions;
+    if (!p) {
+      return null;
+    }
+    const now = (resource: 'pods' | 'nodes' | 'events') => {
+      const watchers = cluster.watchers.filter((w) => w.resource === resource);
+      return watchers.length > 0 && watchers.every((w) => w.state === 'forbidden') ? 'forbidden' : p[resource];
+    };
+    return { pods: now('pods'), nodes: now('nodes'), events: now('events') };
+  };
+
   const status = () => {
     const p = cluster.permissions;
+    const current = permissions();
     const partial: string[] = [];
-    if (p?.nodes === 'forbidden') {
+    if (current?.nodes === 'forbidden') {
       partial.push('nodes: forbidden (node health and node-based initiators are unavailable)');
     }
     const noEvents = Object.entries(p?.byNamespace ?? {})
-      .filter(([, a]) => a.events === 'forbidden')
+      .filter(([ns, a]) => a.events === 'forbidden' || eventsForbiddenNow(ns))
       .map(([ns]) => ns);
-    if (p?.events === 'forbidden' && (p.namespaces === null || noEvents.length === p.namespaces.length)) {
+    if (current?.events === 'forbidden') {
       partial.push('events: forbidden (event-based initiators are unavailable)');
     } else if (noEvents.length) {
       partial.push(
@@ -132,7 +148,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
       version: VERSION,
       cluster: { version: cluster.serverVersion, server: cluster.server },
       scope: { cluster: p ? p.namespaces === null : false, namespaces: p?.namespaces ?? [] },
-      permissions: p ? { pods: p.pods, nodes: p.nodes, events: p.events } : null,
+      permissions: current,
       synced: cluster.synced,
       lastEventAgeSeconds: lastEvent ? (Date.now() - lastEvent) / 1000 : null,
       counts: {
@@ -148,6 +164,21 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
       error: startError || null,
     };
   };
+  const eventsForbiddenNow = (namespace: string) =>
+    cluster.watchers.some((w) => w.resource === 'events' && w.scope === namespace && w.state === 'forbidden');
+
+  /** Not ready until synced, and again once no pods watch has worked for notReadyAfterMs. */
+  const notReady = (): string | undefined => {
+    if (!cluster.synced) {
+      return 'syncing';
+    }
+    const pods = cluster.watchers.filter((w) => w.resource === 'pods');
+    const now = Date.now();
+    if (pods.every((w) => w.failingSince > 0 && now - w.failingSince > opts.notReadyAfterMs)) {
+      return `pods unwatchable for more than ${Math.round(opts.notReadyAfterMs / 1000)}s`;
+    }
+    return undefined;
+  };
 
   const app = await buildServer({
     store,
@@ -156,7 +187,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     token: opts.token,
     metricsToken: opts.metricsToken,
     tls: opts.tls,
-    ready: () => cluster.synced,
+    notReady,
     status,
   });
   const url = await app.listen({ host: opts.host, port: opts.port });
@@ -164,6 +195,9 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
 
   const ticker = setInterval(() => store.tick(), 5_000);
   ticker.unref();
+  // Transitions waiting for their Event are recorded soon after the attribution delay runs out.
+  const settler = setInterval(() => store.settleDue(), 1_000);
+  settler.unref();
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
   // Retry start-up (API server unreachable, RBAC not there yet) with backoff; status shows why.
@@ -198,6 +232,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     async stop() {
       stopped = true;
       clearInterval(ticker);
+      clearInterval(settler);
       clearTimeout(retry);
       cluster.stop();
       await app.close();

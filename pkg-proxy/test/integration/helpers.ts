@@ -18,6 +18,7 @@ export async function startProxy(overrides: Partial<ServeOptions> = {}): Promise
       store: {},
       watchTimeoutSeconds: 300,
       watchSilenceMs: 90_000,
+      notReadyAfterMs: 300_000,
       pollIntervalMs: 1000,
       logLevel: 'silent',
       ...overrides,
