@@ -6,6 +6,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import { UsageError } from './cli/errors.ts';
 import { ClusterWatch } from './cluster/cluster-watch.ts';
+import { weakest, type Access, type Permissions } from './cluster/permissions.ts';
 import { buildServer } from './http/server.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { PodStore, type StoreOptions } from './store/store.ts';
@@ -110,30 +111,30 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
         }));
   const metrics = new Metrics({ store, ksmCompatible: opts.ksmCompatibleMetrics, watchHealth });
 
-  /** What the proxy may read now: discovered at start, weakened while every watch of it is forbidden. */
-  const permissions = () => {
-    const p = cluster.permissions;
-    if (!p) {
-      return null;
-    }
-    const now = (resource: 'pods' | 'nodes' | 'events') => {
-      const watchers = cluster.watchers.filter((w) => w.resource === resource);
-      return watchers.length > 0 && watchers.every((w) => w.state === 'forbidden') ? 'forbidden' : p[resource];
-    };
-    return { pods: now('pods'), nodes: now('nodes'), events: now('events') };
+  /** What the proxy may read now in one scope: found at start, forbidden while its watch is refused. */
+  const access = (p: Permissions, resource: 'pods' | 'nodes' | 'events', scope: string | null): Access => {
+    const found =
+      resource === 'nodes' || scope === null ? p[resource] : p.byNamespace[scope][resource as 'pods' | 'events'];
+    const watcher = cluster.watchers.find((w) => w.resource === resource && w.scope === (scope ?? 'cluster'));
+    return watcher?.state === 'forbidden' ? 'forbidden' : found;
   };
+  const acrossScopes = (p: Permissions, resource: 'pods' | 'events') =>
+    weakest((p.namespaces ?? [null]).map((ns) => access(p, resource, ns)));
 
   const status = () => {
     const p = cluster.permissions;
-    const current = permissions();
+    const permissions = p && {
+      pods: acrossScopes(p, 'pods'),
+      nodes: access(p, 'nodes', null),
+      events: acrossScopes(p, 'events'),
+    };
     const partial: string[] = [];
-    if (current?.nodes === 'forbidden') {
+    if (permissions?.nodes === 'forbidden') {
       partial.push('nodes: forbidden (node health and node-based initiators are unavailable)');
     }
-    const noEvents = Object.entries(p?.byNamespace ?? {})
-      .filter(([ns, a]) => a.events === 'forbidden' || eventsForbiddenNow(ns))
-      .map(([ns]) => ns);
-    if (current?.events === 'forbidden') {
+    const scopes = p?.namespaces ?? [null];
+    const noEvents = p ? scopes.filter((ns) => access(p, 'events', ns) === 'forbidden') : [];
+    if (noEvents.length > 0 && noEvents.length === scopes.length) {
       partial.push('events: forbidden (event-based initiators are unavailable)');
     } else if (noEvents.length) {
       partial.push(
@@ -148,7 +149,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
       version: VERSION,
       cluster: { version: cluster.serverVersion, server: cluster.server },
       scope: { cluster: p ? p.namespaces === null : false, namespaces: p?.namespaces ?? [] },
-      permissions: current,
+      permissions,
       synced: cluster.synced,
       lastEventAgeSeconds: lastEvent ? (Date.now() - lastEvent) / 1000 : null,
       counts: {
@@ -164,8 +165,6 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
       error: startError || null,
     };
   };
-  const eventsForbiddenNow = (namespace: string) =>
-    cluster.watchers.some((w) => w.resource === 'events' && w.scope === namespace && w.state === 'forbidden');
 
   /** Not ready until synced, and again once no pods watch has worked for notReadyAfterMs. */
   const notReady = (): string | undefined => {

@@ -40,6 +40,9 @@ export interface WatcherOptions {
   /** A cheap request to the API server (e.g. GET /version). */
   probe(): Promise<unknown>;
   pollIntervalMs?: number;
+  /** First retry delays after an error and after a 403; each further failure doubles them. */
+  retryBaseMs?: number;
+  forbiddenRetryBaseMs?: number;
   /** Applied to every listed item as its page arrives, so that only one page is held whole. */
   slimListItem?(item: unknown): unknown;
   onReplace(items: unknown[]): void;
@@ -94,6 +97,8 @@ export class ResourceWatcher {
       watchTimeoutSeconds: opts.watchTimeoutSeconds ?? 300,
       silenceMs: opts.silenceMs ?? 90_000,
       pollIntervalMs: opts.pollIntervalMs ?? 15_000,
+      retryBaseMs: opts.retryBaseMs ?? 500,
+      forbiddenRetryBaseMs: opts.forbiddenRetryBaseMs ?? 10_000,
     };
     this.watch = new BoundedWatch(opts.kubeConfig, this.opts.watchTimeoutSeconds * 1200 + this.opts.silenceMs);
   }
@@ -184,7 +189,7 @@ export class ResourceWatcher {
         }
         firstSync(); // a failed first sync still ends start(): the proxy reports it instead of hanging
         // 403s wait longer: RBAC changes are slow, and a tight loop would only load the API server.
-        const base = cause === 'forbidden' ? 10_000 : 500;
+        const base = cause === 'forbidden' ? this.opts.forbiddenRetryBaseMs : this.opts.retryBaseMs;
         const cap = cause === 'forbidden' ? 300_000 : 30_000;
         const delay = Math.min(cap, base * 2 ** Math.min(failures - 1, 10)) * (0.8 + Math.random() * 0.4);
         this.opts.log.warn(

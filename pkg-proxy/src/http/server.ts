@@ -45,7 +45,7 @@ function authorized(header: string | undefined, token: string): boolean {
 }
 
 /** Errors the Node HTTP parser raises before Fastify sees a request, in the API's error shape. */
-function clientError(err: NodeJS.ErrnoException, socket: Socket): void {
+function clientError(err: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
   if (!socket.writable) {
     socket.destroy();
     return;
@@ -56,7 +56,11 @@ function clientError(err: NodeJS.ErrnoException, socket: Socket): void {
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'Request Timeout']
         : [400, 'Bad Request'];
-  const body = JSON.stringify({ error: text.toLowerCase() });
+  // An answer to HEAD has no body.
+  const body =
+    Buffer.isBuffer(err.rawPacket) && err.rawPacket.subarray(0, 5).toString() === 'HEAD '
+      ? ''
+      : JSON.stringify({ error: text.toLowerCase() });
   socket.end(
     `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
@@ -151,26 +155,36 @@ export async function buildServer(opts: ServerOptions) {
     return opts.status();
   });
 
-  app.get('/api/v1/stream', { websocket: true }, (socket, req) => {
-    const q = query(req);
-    try {
-      const kind = oneOf(q, 'kind', ['pods', 'transitions'] as const, 'pods');
-      rejectUnknown(q, ['kind', ...(kind === 'pods' ? POD_FILTER_PARAMS : FILTER_PARAMS)]);
-      const filter = parseFilter(q, kind === 'pods');
-      if (kind === 'pods') {
-        streams.addPods(socket, filter);
-      } else {
-        streams.addTransitions(socket, filter);
+  app.route({
+    method: 'GET',
+    url: '/api/v1/stream',
+    // A plain GET (no Upgrade) is told what this endpoint is.
+    handler: async (_req, reply) =>
+      reply
+        .code(426)
+        .header('Upgrade', 'websocket')
+        .send({ error: 'this endpoint is a WebSocket: send an Upgrade request' }),
+    wsHandler: (socket, req) => {
+      const q = query(req);
+      try {
+        const kind = oneOf(q, 'kind', ['pods', 'transitions'] as const, 'pods');
+        rejectUnknown(q, ['kind', ...(kind === 'pods' ? POD_FILTER_PARAMS : FILTER_PARAMS)]);
+        const filter = parseFilter(q, kind === 'pods');
+        if (kind === 'pods') {
+          streams.addPods(socket, filter);
+        } else {
+          streams.addTransitions(socket, filter);
+        }
+      } catch (err) {
+        if (!(err instanceof ParamError)) {
+          req.log.error({ err, url: req.url }, 'stream failed');
+        }
+        socket.close(
+          err instanceof ParamError ? 4400 : 1011,
+          err instanceof ParamError ? closeReason(err.message) : 'internal error'
+        );
       }
-    } catch (err) {
-      if (!(err instanceof ParamError)) {
-        req.log.error({ err, url: req.url }, 'stream failed');
-      }
-      socket.close(
-        err instanceof ParamError ? 4400 : 1011,
-        err instanceof ParamError ? closeReason(err.message) : 'internal error'
-      );
-    }
+    },
   });
   notAllowed('/api/v1/stream', 'GET, HEAD');
 

@@ -170,9 +170,6 @@ describe('one error shape, methods and bounds', () => {
   });
 
   test('errors the framework and the HTTP parser raise have the API shape', async () => {
-    const bad = await raw(proxy, 'GET', '/api/v1/pods?namespace=%E0%A4%A', TOKEN);
-    assert.equal(bad.status, 400);
-    assert.equal(typeof json(bad).error, 'string');
     const badPath = await raw(proxy, 'GET', '/api/v1/values/%E0%A4%A', TOKEN);
     assert.equal(badPath.status, 400);
     assert.equal(typeof json(badPath).error, 'string');

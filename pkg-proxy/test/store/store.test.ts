@@ -225,7 +225,7 @@ describe('PodStore: what the proxy learns is not what happened', () => {
         store.replaceNodes(nodes);
       }
       store.replaceEvents([karpenterEvent('web')], null);
-      assert.equal([...store.matchingPods({ pod: new Set(['web']) })][0].answer.reason, 'NodeNotReady');
+      assert.equal([...store.matchingPods({ pods: new Set(['web']) })][0].answer.reason, 'NodeNotReady');
       assert.equal(transitions.length, 0, `nodes first: ${nodesFirst}`);
     }
   });
