@@ -11,6 +11,8 @@ const BIN = fileURLToPath(new URL('../../bin/podreasons.ts', import.meta.url));
 export interface ProxyProcessOptions {
   args?: string[];
   kubeconfig?: string;
+  /** HOST:PORT; default: a free loopback port. */
+  listen?: string;
   /** Run as this user and group (the tests run as root on CI machines). */
   uid?: number;
   gid?: number;
@@ -31,7 +33,7 @@ export class ProxyProcess {
       'serve',
       `--kubeconfig=${opts.kubeconfig ?? sharedApiServer().kubeconfigPath}`,
       '--context=admin',
-      '--listen=127.0.0.1:0',
+      `--listen=${opts.listen ?? '127.0.0.1:0'}`,
       // Short, so that evictions with no Event are recorded soon after the test makes them.
       '--attribution-delay=1s',
       ...(opts.args ?? []),
