@@ -23,7 +23,8 @@ export interface Loaded {
 function checkWritable(dir: string): void {
   const probe = join(dir, `.write-test-${process.pid}`);
   try {
-    mkdirSync(dir, { recursive: true });
+    // Pod names and messages: readable by the proxy's user only, when the proxy creates it.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(probe, '');
     rmSync(probe);
   } catch (err) {
@@ -66,8 +67,9 @@ export class DataDir {
   readonly dir: string;
   /** Why writing stopped (disk full, damage found while running); null while it works. */
   failure: string | null = null;
-  /** Bytes in use after the last write. */
+  /** Bytes in use, and transitions on disk, after the last write. */
   bytes = 0;
+  transitions = 0;
   private readonly worker: Worker;
   private readonly log: Logger;
   private nextId = 1;
@@ -80,12 +82,11 @@ export class DataDir {
     this.log = log;
     this.worker = new Worker(WRITER, {
       workerData: { file: join(dir, DATABASE_FILE), bounds } satisfies WriterData,
-      // The writer holds one batch at a time; a small heap keeps its footprint small.
-      resourceLimits: { maxOldGenerationSizeMb: 64 },
     });
     this.worker.on('message', (reply: WriterReply) => {
       if (reply.type === 'written') {
         this.bytes = reply.bytes;
+        this.transitions = reply.transitions;
         this.waiting.get(reply.id)?.();
         this.waiting.delete(reply.id);
       } else if (reply.type === 'failed') {
