@@ -49,6 +49,8 @@ export interface TransitionItem {
   detail: string;
   message: string;
   deleted: boolean;
+  /** Recorded after a proxy restart for a disruption that happened while no proxy watched. */
+  recovered: boolean;
 }
 
 export interface TransitionsResponse {

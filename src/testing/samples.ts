@@ -42,6 +42,7 @@ export function transition(overrides: Partial<TransitionItem> = {}): TransitionI
     detail: 'Underutilized',
     message: 'Eviction API: evicting',
     deleted: false,
+    recovered: false,
     ...overrides,
   };
 }
