@@ -136,9 +136,11 @@ describe('rendered manifests', () => {
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
     });
-    // The only writable place is an emptyDir at /tmp.
-    const tmp = container.volumeMounts.find((m: any) => m.mountPath === '/tmp');
-    assert.ok(pod.volumes.find((v: any) => v.name === tmp?.name)?.emptyDir, 'no emptyDir at /tmp');
+    // The only writable places are emptyDirs: /tmp and the data directory.
+    for (const path of ['/tmp', flagValue(container.args, '--data-dir')]) {
+      const mount = container.volumeMounts.find((m: any) => m.mountPath === path);
+      assert.ok(pod.volumes.find((v: any) => v.name === mount?.name)?.emptyDir, `no emptyDir at ${path}`);
+    }
     assert.ok(
       container.resources.requests.cpu && container.resources.requests.memory && container.resources.limits.memory
     );
