@@ -44,11 +44,12 @@ export function isDisruptionEvent(e: EventInput): boolean {
 export const eventTime = (e: EventInput): number | null => millis(e.lastTime) ?? millis(e.firstTime);
 
 function podBefore(e: EventInput, d: Disruption, at: string): PodInput {
+  // The condition's own message is gone with the pod; the Event's says more than none.
   const condition = (reason: string): ConditionInput => ({
     type: 'DisruptionTarget',
     status: 'True',
     reason,
-    message: '',
+    message: e.message,
     lastTransitionTime: at,
   });
   return {

@@ -77,6 +77,7 @@ describe('disruptions proven by the Events of a gone pod', () => {
         [found.answer.reason, found.answer.initiator, found.answer.detail, found.answer.uid, found.time],
         [reason, initiator, detail, 'uid-shop-web', T0]
       );
+      assert.equal(found.answer.message, e.message);
     });
   }
 
