@@ -244,7 +244,13 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     notReady,
     status,
   });
-  const url = await app.listen({ host: opts.host, port: opts.port });
+  let url: string;
+  try {
+    url = await app.listen({ host: opts.host, port: opts.port });
+  } catch (err) {
+    await persistence?.close(); // the writer thread would keep the process alive
+    throw err;
+  }
   log.info({ url, version: VERSION }, 'listening');
 
   const ticker = setInterval(() => {
