@@ -3,14 +3,16 @@ import { config, getBackendSrv, isFetchError } from '@grafana/runtime';
 import { catchError, lastValueFrom, map, Observable, throwError } from 'rxjs';
 
 import {
+  ErrorResponse,
   PodsResponse,
   SeriesResponse,
   StatusResponse,
   SummaryResponse,
   TransitionsResponse,
+  ValueKind,
   ValuesResponse,
-} from './apiTypes';
-import { PodReasonsOptions, VariableKind } from './types';
+} from '../pkg-proxy/src/contract';
+import { PodReasonsOptions } from './types';
 
 /** The route in plugin.json: Grafana's data proxy sends `<url>/podreasons/...` to the proxy with the token. */
 const ROUTE = 'podreasons';
@@ -62,7 +64,7 @@ export class Api {
   }
 
   /** Values for pickers and template variables; `namespaces` narrows kind "pods". */
-  async values(kind: VariableKind, namespaces: string[] = []): Promise<string[]> {
+  async values(kind: ValueKind, namespaces: string[] = []): Promise<string[]> {
     const params = new URLSearchParams();
     if (kind === 'pods') {
       namespaces.forEach((namespace) => params.append('namespace', namespace));
@@ -105,7 +107,7 @@ function describeFailure(status: number, data: unknown, statusText = '', proxyUr
   const at = proxyUrl ? ` at ${proxyUrl}` : '';
   switch (status) {
     case 400: {
-      const { parameter, error } = (data ?? {}) as { parameter?: string; error?: string };
+      const { parameter, error } = (data ?? {}) as Partial<ErrorResponse>;
       if (parameter) {
         return `Invalid ${parameter}: ${error}`;
       }

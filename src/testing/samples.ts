@@ -1,6 +1,6 @@
 // Proxy answers for tests, shaped like docs/http-api.md. Only type imports, so Node can load this
 // file as it is (the browser test's canned proxy uses it too).
-import type { PodItem, StatusResponse, SummaryResponse, TransitionItem } from '../apiTypes';
+import type { PodItem, StatusResponse, SummaryResponse, TransitionItem } from '../../pkg-proxy/src/contract';
 
 export function pod(overrides: Partial<PodItem> = {}): PodItem {
   return {
@@ -81,6 +81,7 @@ export function status(overrides: Partial<StatusResponse> = {}): StatusResponse 
     counts: { pods: 120, abnormal: 4, tombstones: 3, transitions: 17 },
     partial: [],
     stale: [],
+    error: null,
     ...overrides,
   };
 }
