@@ -1,5 +1,5 @@
 import { DataSourceInstanceSettings } from '@grafana/data';
-import { config, getBackendSrv, isFetchError } from '@grafana/runtime';
+import { getBackendSrv, isFetchError } from '@grafana/runtime';
 import { catchError, lastValueFrom, map, Observable, throwError } from 'rxjs';
 
 import {
@@ -77,10 +77,15 @@ export class Api {
     return lastValueFrom(this.get<StatusResponse>('status', new URLSearchParams()));
   }
 
-  /** The WebSocket URL of /stream on this page's Grafana; the route adds the token to the upgrade. */
+  /**
+   * The WebSocket URL of /stream on this page's Grafana; the route adds the token to the upgrade.
+   * Grafana's page sets `<base href>` to its sub path, which the data source URL is relative to, as
+   * for every request Grafana itself sends (no Grafana version-specific setting is needed).
+   */
   streamUrl(params: URLSearchParams): string {
-    const protocol = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return `${protocol}//${window.location.host}${config.appSubUrl ?? ''}${this.baseUrl}/stream?${params}`;
+    const url = new URL(`${this.baseUrl.replace(/^\//, '')}/stream?${params}`, document.baseURI);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    return url.toString();
   }
 
   private get<T>(path: string, params: URLSearchParams): Observable<T> {
