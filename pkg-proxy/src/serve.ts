@@ -150,7 +150,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
       version: VERSION,
       cluster: { version: cluster.serverVersion, server: cluster.server },
       scope: { cluster: p ? p.namespaces === null : false, namespaces: p?.namespaces ?? [] },
-      permissions,
+      permissions: permissions ?? null,
       synced: cluster.synced,
       lastEventAgeSeconds: lastEvent ? (Date.now() - lastEvent) / 1000 : null,
       counts: {
