@@ -1,4 +1,4 @@
-import { CATEGORIES, GroupBy, INITIATORS, POD_LIMIT } from '../pkg-proxy/src/contract';
+import { CATEGORIES, GroupBy, INITIATORS, POD_LIMIT, StreamKind } from '../pkg-proxy/src/contract';
 import { takesPodFilters } from './params';
 import { PodReasonsQuery, QueryType } from './types';
 
@@ -20,8 +20,8 @@ export const GROUP_BY: Array<{ value: GroupBy; label: string }> = [
 export const DEFAULT_LIMIT = POD_LIMIT.default;
 export const MAX_LIMIT = POD_LIMIT.max;
 
-/** Only tables of pods and of transitions have a WebSocket stream. */
-export function canStream(queryType: QueryType): boolean {
+/** Only tables of pods and of transitions have a WebSocket stream (its `kind`). */
+export function canStream(queryType: QueryType): queryType is StreamKind {
   return queryType === 'pods' || queryType === 'transitions';
 }
 
