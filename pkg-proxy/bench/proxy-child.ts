@@ -33,6 +33,7 @@ const proxy = await serve(
     store: {},
     watchTimeoutSeconds: 300,
     watchSilenceMs: 90_000,
+    notReadyAfterMs: 300_000,
     pollIntervalMs: 15_000,
     logLevel: 'warn',
   },

@@ -6,6 +6,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import { UsageError } from './cli/errors.ts';
 import { ClusterWatch } from './cluster/cluster-watch.ts';
+import { weakest, type Access, type Permissions } from './cluster/permissions.ts';
 import { buildServer } from './http/server.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { PodStore, type StoreOptions } from './store/store.ts';
@@ -27,6 +28,8 @@ export interface ServeOptions {
   /** A watch with no event or bookmark for this long is restarted (bookmarks come about once a minute). */
   watchSilenceMs: number;
   pollIntervalMs: number;
+  /** /readyz fails once every pods watch has been failing this long. */
+  notReadyAfterMs: number;
   logLevel: string;
 }
 
@@ -108,16 +111,30 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
         }));
   const metrics = new Metrics({ store, ksmCompatible: opts.ksmCompatibleMetrics, watchHealth });
 
+  /** What the proxy may read now in one scope: found at start, forbidden while its watch is refused. */
+  const access = (p: Permissions, resource: 'pods' | 'nodes' | 'events', scope: string | null): Access => {
+    const found =
+      resource === 'nodes' || scope === null ? p[resource] : p.byNamespace[scope][resource as 'pods' | 'events'];
+    const watcher = cluster.watchers.find((w) => w.resource === resource && w.scope === (scope ?? 'cluster'));
+    return watcher?.state === 'forbidden' ? 'forbidden' : found;
+  };
+  const acrossScopes = (p: Permissions, resource: 'pods' | 'events') =>
+    weakest((p.namespaces ?? [null]).map((ns) => access(p, resource, ns)));
+
   const status = () => {
     const p = cluster.permissions;
+    const permissions = p && {
+      pods: acrossScopes(p, 'pods'),
+      nodes: access(p, 'nodes', null),
+      events: acrossScopes(p, 'events'),
+    };
     const partial: string[] = [];
-    if (p?.nodes === 'forbidden') {
+    if (permissions?.nodes === 'forbidden') {
       partial.push('nodes: forbidden (node health and node-based initiators are unavailable)');
     }
-    const noEvents = Object.entries(p?.byNamespace ?? {})
-      .filter(([, a]) => a.events === 'forbidden')
-      .map(([ns]) => ns);
-    if (p?.events === 'forbidden' && (p.namespaces === null || noEvents.length === p.namespaces.length)) {
+    const scopes = p?.namespaces ?? [null];
+    const noEvents = p ? scopes.filter((ns) => access(p, 'events', ns) === 'forbidden') : [];
+    if (noEvents.length > 0 && noEvents.length === scopes.length) {
       partial.push('events: forbidden (event-based initiators are unavailable)');
     } else if (noEvents.length) {
       partial.push(
@@ -132,7 +149,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
       version: VERSION,
       cluster: { version: cluster.serverVersion, server: cluster.server },
       scope: { cluster: p ? p.namespaces === null : false, namespaces: p?.namespaces ?? [] },
-      permissions: p ? { pods: p.pods, nodes: p.nodes, events: p.events } : null,
+      permissions,
       synced: cluster.synced,
       lastEventAgeSeconds: lastEvent ? (Date.now() - lastEvent) / 1000 : null,
       counts: {
@@ -149,6 +166,19 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     };
   };
 
+  /** Not ready until synced, and again once no pods watch has worked for notReadyAfterMs. */
+  const notReady = (): string | undefined => {
+    if (!cluster.synced) {
+      return 'syncing';
+    }
+    const pods = cluster.watchers.filter((w) => w.resource === 'pods');
+    const now = Date.now();
+    if (pods.every((w) => w.failingSince > 0 && now - w.failingSince > opts.notReadyAfterMs)) {
+      return `pods unwatchable for more than ${Math.round(opts.notReadyAfterMs / 1000)}s`;
+    }
+    return undefined;
+  };
+
   const app = await buildServer({
     store,
     metrics,
@@ -156,7 +186,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     token: opts.token,
     metricsToken: opts.metricsToken,
     tls: opts.tls,
-    ready: () => cluster.synced,
+    notReady,
     status,
   });
   const url = await app.listen({ host: opts.host, port: opts.port });
@@ -164,6 +194,9 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
 
   const ticker = setInterval(() => store.tick(), 5_000);
   ticker.unref();
+  // Transitions waiting for their Event are recorded soon after the attribution delay runs out.
+  const settler = setInterval(() => store.settleDue(), 1_000);
+  settler.unref();
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
   // Retry start-up (API server unreachable, RBAC not there yet) with backoff; status shows why.
@@ -198,6 +231,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     async stop() {
       stopped = true;
       clearInterval(ticker);
+      clearInterval(settler);
       clearTimeout(retry);
       cluster.stop();
       await app.close();

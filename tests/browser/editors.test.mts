@@ -233,6 +233,7 @@ test('end to end: the Pods query through the data source, the real proxy and the
     store: {},
     watchTimeoutSeconds: 300,
     watchSilenceMs: 90_000,
+    notReadyAfterMs: 300_000,
     pollIntervalMs: 15_000,
     logLevel: 'silent',
   });
@@ -250,10 +251,22 @@ test('end to end: the Pods query through the data source, the real proxy and the
     // Three abnormal pods; the healthy one is not listed by the default abnormal-only query.
     await rows(page, 3);
     const table = await page.getByTestId('results').innerText();
-    for (const text of ['crashloop-oom', 'OOMKilled', 'karpenter-eviction', 'EvictionByEvictionAPI', 'karpenter', 'Underutilized', 'Evicted', 'memory']) {
+    for (const text of [
+      'crashloop-oom',
+      'OOMKilled',
+      'karpenter-eviction',
+      'EvictionByEvictionAPI',
+      'karpenter',
+      'Underutilized',
+      'Evicted',
+      'memory',
+    ]) {
       assert.ok(table.includes(text), `${text} in ${table}`);
     }
-    assert.ok(live.requests.some((u) => u.pathname === '/api/v1/pods'), 'the page asked the real proxy');
+    assert.ok(
+      live.requests.some((u) => u.pathname === '/api/v1/pods'),
+      'the page asked the real proxy'
+    );
     await finish(view, 'end-to-end-pods');
   } finally {
     await live.close();

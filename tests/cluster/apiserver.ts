@@ -172,6 +172,10 @@ async function main(): Promise<void> {
   const stop = () => void server.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // `npm run apiserver` killed with SIGTERM exits without passing it on through its shell: this
+  // process is then orphaned, and stops the harness rather than leave it running.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stop(), 1000).unref();
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -105,10 +105,28 @@ export function registerServe(program: Command): void {
     .addOption(
       opt(
         '--watch-silence <duration>',
-        'restart a watch that brought no event or bookmark for this long',
+        'after a watch brought no event or bookmark for this long, check that the API server answers (restart the watch if not)',
         'PODREASONS_WATCH_SILENCE'
       )
         .default(90_000, '90s')
+        .argParser(durationFlag)
+    )
+    .addOption(
+      opt(
+        '--attribution-delay <duration>',
+        'how long an eviction or deletion waits for the Event that names who caused it before it is recorded',
+        'PODREASONS_ATTRIBUTION_DELAY'
+      )
+        .default(5_000, '5s')
+        .argParser(durationFlag)
+    )
+    .addOption(
+      opt(
+        '--not-ready-after <duration>',
+        '/readyz fails once every pods watch has been failing (API server unreachable, forbidden) this long',
+        'PODREASONS_NOT_READY_AFTER'
+      )
+        .default(300_000, '5m')
         .argParser(durationFlag)
     )
     .addOption(
@@ -163,7 +181,9 @@ Examples:
           tombstoneMaxAgeMs: o.tombstoneMaxAge,
           tombstoneMaxCount: o.tombstoneMaxCount,
           historyMaxCount: o.historyMaxCount,
+          attributionDelayMs: o.attributionDelay,
         },
+        notReadyAfterMs: o.notReadyAfter,
         watchTimeoutSeconds: Math.round(o.watchTimeout / 1000),
         watchSilenceMs: o.watchSilence,
         pollIntervalMs: o.pollInterval,

@@ -40,10 +40,12 @@ export class ClusterWatch {
   readonly watchers: ResourceWatcher[] = [];
   private readonly opts: ClusterWatchOptions;
   private readonly core: CoreV1Api;
+  private readonly version: VersionApi;
 
   constructor(opts: ClusterWatchOptions) {
     this.opts = opts;
     this.core = opts.kubeConfig.makeApiClient(CoreV1Api);
+    this.version = opts.kubeConfig.makeApiClient(VersionApi);
   }
 
   get server(): string {
@@ -53,7 +55,7 @@ export class ClusterWatch {
   /** Asks what it may read, starts the watchers and resolves after the first sync of each. */
   async start(): Promise<void> {
     const { kubeConfig, log } = this.opts;
-    const version = await kubeConfig.makeApiClient(VersionApi).getCode();
+    const version = await this.version.getCode();
     this.serverVersion = version.gitVersion;
     const p = (this.permissions = await discoverPermissions(kubeConfig, this.opts.namespaces));
     if (p.pods === 'forbidden') {
@@ -142,6 +144,7 @@ export class ClusterWatch {
       watchTimeoutSeconds: this.opts.watchTimeoutSeconds,
       silenceMs: this.opts.watchSilenceMs,
       pollIntervalMs: this.opts.pollIntervalMs,
+      probe: () => this.version.getCode(),
       list: (limit, token) => this.list(resource, namespace, limit, token, fieldSelector),
       slimListItem: resource === 'pods' ? toPodInput : undefined,
       onReplace: handlers[resource].replace,

@@ -34,7 +34,7 @@ async function access(kc: KubeConfig, resource: string, namespace = ''): Promise
 }
 
 /** The weakest access across namespaces: the summary that status and logs report. */
-function weakest(values: Access[]): Access {
+export function weakest(values: Access[]): Access {
   if (values.length === 0 || values.includes('forbidden')) {
     return 'forbidden';
   }

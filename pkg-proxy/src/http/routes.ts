@@ -19,6 +19,9 @@ import {
 
 const HOUR = 3_600_000;
 const MAX_POINTS = 11_000;
+/** Series × points in one /series answer: bounds its size (about 2 bytes a value) and its memory. */
+const MAX_VALUES = 500_000;
+const MAX_STEP_MS = 366 * 86_400_000;
 const SORT_FIELDS = ['namespace', 'name', 'reason', 'category', 'initiator', 'node', 'since', 'kubectlStatus'] as const;
 const GROUP_BY = ['reason', 'namespace', 'initiator', 'category'] as const;
 const VALUE_KINDS = {
@@ -103,7 +106,7 @@ export function series(store: PodStore, q: Query) {
   if (from >= to) {
     throw new ParamError('from', 'from must be before to');
   }
-  const step = duration(q, 'step');
+  const step = duration(q, 'step', MAX_STEP_MS);
   const points = Math.ceil((to - from) / step);
   if (points > MAX_POINTS) {
     throw new ParamError('step', `step ${step}ms gives ${points} points; at most ${MAX_POINTS} (use a larger step)`);
@@ -117,6 +120,12 @@ export function series(store: PodStore, q: Query) {
     const group = t[groupBy];
     let values = groups.get(group);
     if (!values) {
+      if ((groups.size + 1) * buckets > MAX_VALUES) {
+        throw new ParamError(
+          'step',
+          `more than ${groups.size} ${groupBy} series of ${buckets} points; at most ${MAX_VALUES} values (use a larger step, a shorter range or a filter)`
+        );
+      }
       groups.set(group, (values = new Array<number>(buckets).fill(0)));
     }
     values[Math.floor((t.time - start) / step)]++;
