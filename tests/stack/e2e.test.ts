@@ -4,7 +4,6 @@
 // scenarios happen; then the alert rules, the Grafana rule queries and the dashboard queries run on
 // the scraped data.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,32 +24,9 @@ import {
   repo,
   root,
   run,
+  startProcess,
+  type Started,
 } from './lib.ts';
-
-interface Started {
-  proc: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-function start(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): Started {
-  const proc = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  proc.stdout!.on('data', (d) => (output += d));
-  proc.stderr!.on('data', (d) => (output += d));
-  return {
-    proc,
-    output: () => output,
-    stop: async () => {
-      if (proc.exitCode !== null || proc.signalCode !== null) {
-        return;
-      }
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 const PLAYED = ['karpenter-eviction', 'crashloop-oom', 'graceful-node-shutdown'].map((name) =>
   SCENARIOS.find((s) => s.name === name)!
@@ -89,7 +65,7 @@ before(async () => {
     PODREASONS_TOKEN: 'stack-test-token',
   };
   assert.equal(args[0], 'node');
-  proxy = start(process.execPath, args.slice(1), { cwd: image.workdir, env });
+  proxy = startProcess(process.execPath, args.slice(1), { cwd: image.workdir, env });
   // The image's own health check, then readiness (the initial sync).
   const [check, ...checkArgs] = image.healthcheck!;
   assert.equal(check, 'node');
@@ -114,7 +90,7 @@ before(async () => {
   writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
   const promPort = await freePort();
   prometheusUrl = `http://127.0.0.1:${promPort}`;
-  prometheus = start(
+  prometheus = startProcess(
     'prometheus',
     [
       `--config.file=${join(dir, 'prometheus.yml')}`,
