@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import { UsageError } from './cli/errors.ts';
 import { ClusterWatch } from './cluster/cluster-watch.ts';
 import { weakest, type Access, type Permissions } from './cluster/permissions.ts';
+import type { StatusResponse } from './contract/index.ts';
 import { buildServer } from './http/server.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { DataDir } from './persist/data-dir.ts';
@@ -172,7 +173,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
   const acrossScopes = (p: Permissions, resource: 'pods' | 'events') =>
     weakest((p.namespaces ?? [null]).map((ns) => access(p, resource, ns)));
 
-  const status = () => {
+  const status = (): StatusResponse => {
     const p = cluster.permissions;
     const permissions = p && {
       pods: acrossScopes(p, 'pods'),
@@ -203,7 +204,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
       version: VERSION,
       cluster: { version: cluster.serverVersion, server: cluster.server },
       scope: { cluster: p ? p.namespaces === null : false, namespaces: p?.namespaces ?? [] },
-      permissions,
+      permissions: permissions ?? null,
       synced: cluster.synced,
       lastEventAgeSeconds: lastEvent ? (Date.now() - lastEvent) / 1000 : null,
       counts: {

@@ -21,7 +21,7 @@ import {
   readYaml,
   root,
   run,
-  start,
+  startProcess,
   startPrometheus,
   type PrometheusServer,
   type Started,
@@ -58,7 +58,7 @@ before(async () => {
     PODREASONS_TOKEN: 'stack-test-token',
   };
   assert.equal(args[0], 'node');
-  proxy = start(process.execPath, args.slice(1), { cwd: image.workdir, env });
+  proxy = startProcess(process.execPath, args.slice(1), { cwd: image.workdir, env });
   // The image's own health check, then readiness (the initial sync).
   const [check, ...checkArgs] = image.healthcheck!;
   assert.equal(check, 'node');

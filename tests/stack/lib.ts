@@ -30,32 +30,6 @@ export async function run(command: string, args: string[], options: { cwd?: stri
   }
 }
 
-export interface Started {
-  proc: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-/** A long-running process whose output is kept for error messages. */
-export function start(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): Started {
-  const proc = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  proc.stdout!.on('data', (d) => (output += d));
-  proc.stderr!.on('data', (d) => (output += d));
-  return {
-    proc,
-    output: () => output,
-    stop: async () => {
-      if (proc.exitCode !== null || proc.signalCode !== null) {
-        return;
-      }
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 export type Sample = { metric: Record<string, string>; value: [number, string] };
 
 export interface PrometheusServer {
@@ -78,7 +52,7 @@ export async function startPrometheus(dir: string, targets: string[]): Promise<P
   writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = start(
+  const proc = startProcess(
     'prometheus',
     [
       `--config.file=${join(dir, 'prometheus.yml')}`,
@@ -214,4 +188,34 @@ export async function eventually<T>(
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+export interface Started {
+  proc: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts a long-running child (a proxy, Prometheus) whose output is kept for error messages. */
+export function startProcess(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv }
+): Started {
+  const proc = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout!.on('data', (d) => (output += d));
+  proc.stderr!.on('data', (d) => (output += d));
+  return {
+    proc,
+    output: () => output,
+    stop: async () => {
+      if (proc.exitCode !== null || proc.signalCode !== null) {
+        return;
+      }
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

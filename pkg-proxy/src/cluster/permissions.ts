@@ -1,9 +1,10 @@
 // What may the proxy read? Asked of the API server with SelfSubjectAccessReviews (allowed for every
 // authenticated user), so that the proxy picks its scope instead of failing on 403s.
 import { AuthorizationV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { Permission } from '../contract/index.ts';
 
-/** `watch`: list and watch; `list`: list only (polled); `forbidden`: neither. */
-export type Access = 'watch' | 'list' | 'forbidden';
+/** `watch`: list and watch; `list`: list only (polled); `forbidden`: neither (as /api/v1/status reports it). */
+export type Access = Permission;
 
 export interface Permissions {
   /** null: cluster scope; otherwise the namespaces whose pods the proxy may read. */

@@ -258,7 +258,8 @@ export class ResourceWatcher {
         }
       };
       this.cancel = () => finish();
-      // Quiet is not failure (events get no bookmarks, and bookmarks come a minute or two apart):
+      // Quiet is not failure (kube-apiserver v1.37 sends pod and node watches a bookmark every 60 s, but
+      // Event watches none after the first):
       // only a server that does not answer at all ends the watch early.
       const checkAlive = () => {
         let timer: NodeJS.Timeout | undefined;

@@ -174,6 +174,3 @@ export function rejectUnknown(q: Query, known: readonly string[]): void {
     throw new ParamError(unknown, `unknown parameter "${unknown}"`);
   }
 }
-
-export const FILTER_PARAMS = ['namespace', 'reason', 'category', 'initiator', 'node', 'pod'] as const;
-export const POD_FILTER_PARAMS = [...FILTER_PARAMS, 'abnormal', 'labelSelector', 'deleted'] as const;

@@ -9,12 +9,12 @@ import type { PodStore } from '../store/store.ts';
 import {
   FILTER_PARAMS,
   POD_FILTER_PARAMS,
-  ParamError,
-  oneOf,
-  parseFilter,
-  rejectUnknown,
-  type Query,
-} from './params.ts';
+  STREAM_BAD_PARAMETER,
+  STREAM_KINDS,
+  type ErrorResponse,
+  type StatusResponse,
+} from '../contract/index.ts';
+import { ParamError, oneOf, parseFilter, rejectUnknown, type Query } from './params.ts';
 import { pods, series, summary, transitions, values } from './routes.ts';
 import { DEFAULT_STREAM_LIMITS, StreamHub, closeReason, type StreamLimits } from './streams.ts';
 
@@ -28,7 +28,7 @@ export interface ServerOptions {
   metricsToken?: string;
   /** Why the proxy is not ready (syncing, pods unwatchable for too long), or undefined when it is. */
   notReady(): string | undefined;
-  status(): object;
+  status(): StatusResponse;
   tls?: { cert: Buffer; key: Buffer };
   streamLimits?: StreamLimits;
 }
@@ -106,7 +106,7 @@ export async function buildServer(opts: ServerOptions) {
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof ParamError) {
-      return reply.code(400).send({ error: err.message, parameter: err.parameter });
+      return reply.code(400).send({ error: err.message, parameter: err.parameter } satisfies ErrorResponse);
     }
     if (err.statusCode && err.statusCode < 500) {
       return reply.code(err.statusCode).send({ error: err.message });
@@ -167,7 +167,7 @@ export async function buildServer(opts: ServerOptions) {
     wsHandler: (socket, req) => {
       const q = query(req);
       try {
-        const kind = oneOf(q, 'kind', ['pods', 'transitions'] as const, 'pods');
+        const kind = oneOf(q, 'kind', STREAM_KINDS, 'pods');
         rejectUnknown(q, ['kind', ...(kind === 'pods' ? POD_FILTER_PARAMS : FILTER_PARAMS)]);
         const filter = parseFilter(q, kind === 'pods');
         if (kind === 'pods') {
@@ -180,7 +180,7 @@ export async function buildServer(opts: ServerOptions) {
           req.log.error({ err, url: req.url }, 'stream failed');
         }
         socket.close(
-          err instanceof ParamError ? 4400 : 1011,
+          err instanceof ParamError ? STREAM_BAD_PARAMETER : 1011,
           err instanceof ParamError ? closeReason(err.message) : 'internal error'
         );
       }

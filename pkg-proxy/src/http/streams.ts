@@ -1,6 +1,7 @@
 // Live streams over WebSockets (`/api/v1/stream`): one subscription to the store fans out to every
 // client, so that many streams neither multiply store listeners nor buffer without a bound.
 import type { WebSocket } from 'ws';
+import type { StreamMessage } from '../contract/index.ts';
 import { matchesCommon, matchesPod, type Filter } from '../store/filters.ts';
 import type { PodStore, PodView, Transition } from '../store/store.ts';
 import { podItem, transitionItem } from './routes.ts';
@@ -117,7 +118,7 @@ export class StreamHub {
     }
   }
 
-  private send(c: Client, msg: object): void {
+  private send(c: Client, msg: StreamMessage): void {
     if (c.socket.readyState !== c.socket.OPEN) {
       return;
     }

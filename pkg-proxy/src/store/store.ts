@@ -11,6 +11,7 @@
 import { EventEmitter } from 'node:events';
 import { awaitsEvidence, explainPod, toEventInput, toNodeInput, toPodInput } from '../engine/index.ts';
 import type { EventInput, NodeInput, PodAnswer, PodInput } from '../engine/types.ts';
+import type { TransitionItem } from '../contract/index.ts';
 import { matchesCommon, matchesPod, type Filter } from './filters.ts';
 import { TransitionLog } from './history.ts';
 import type { Labels } from './label-selector.ts';
@@ -26,23 +27,8 @@ export interface PodView {
   deletedAt: number | null;
 }
 
-/** A pod entering an abnormal primary reason (docs/http-api.md). */
-export interface Transition {
-  time: number;
-  namespace: string;
-  pod: string;
-  uid: string;
-  node: string;
-  reason: string;
-  category: string;
-  source: string;
-  initiator: string;
-  detail: string;
-  message: string;
-  deleted: boolean;
-  /** Recorded after a restart for a disruption that happened while no proxy watched (recovery/). */
-  recovered: boolean;
-}
+/** A pod entering an abnormal primary reason: the API's transition, with the time in epoch ms. */
+export type Transition = Omit<TransitionItem, 'time'> & { time: number };
 
 /**
  * Catch-up after downtime (recovery/recovery.ts): the first lists after a start tell what changed
