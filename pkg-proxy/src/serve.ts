@@ -147,6 +147,9 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
           lastSync: w.lastActivity,
         }));
   const metrics = new Metrics({ store, ksmCompatible: opts.ksmCompatibleMetrics, watchHealth });
+  /** Every first list is in (cluster.start() resolved), and what they prove is recorded. */
+  let listed = false;
+  let caughtUp = false;
   const persistence =
     loaded &&
     new Persistence({
@@ -154,10 +157,17 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
       dataDir: loaded.dataDir,
       previousAnswers: loaded.state.answers,
       synced: () => cluster.synced,
-      watching: () => cluster.synced && cluster.watchers.every((w) => w.resource !== 'pods' || w.state === 'synced'),
+      // Not before the catch-up of this start is recorded: killed earlier, the next start must
+      // still see the whole downtime.
+      watching: () =>
+        caughtUp && cluster.synced && cluster.watchers.every((w) => w.resource !== 'pods' || w.state === 'synced'),
     });
   const recoverGonePods = () => {
-    const count = cluster.synced ? recovery.recoverGonePods(store) : 0;
+    if (!cluster.synced) {
+      return;
+    }
+    const count = recovery.recoverGonePods(store);
+    caughtUp ||= listed;
     if (count > 0) {
       log.info({ count }, 'recovered disruptions of pods that went away while no proxy watched');
     }
@@ -275,6 +285,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
         } // stop() came while the first list was running
         else {
           log.info(store.counts(), 'initial sync done');
+          listed = true;
           recoverGonePods();
         }
         return;
