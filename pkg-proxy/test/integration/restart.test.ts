@@ -149,19 +149,29 @@ describe('restarts', () => {
       10_000,
       `${recovered} counted`
     );
+    // And it goes on counting what it sees.
+    await consolidate('after-1');
+    const live = (await transitionsFor(second, ['after-1'])).find((t) => t.pod === 'after-1')!;
+    assert.deepEqual([live.initiator, live.recovered], ['karpenter', false]);
+    await eventually(
+      async () => (counted(await second.api('/metrics')) === recovered + 1 ? true : undefined),
+      10_000,
+      `${recovered + 1} counted`
+    );
     const status = await second.api('/api/v1/status');
     assert.equal(status.history.persistent, true);
     assert.ok(status.history.restored >= 3 && status.history.recovered >= recovered, JSON.stringify(status.history));
     assert.deepEqual(first.badLines, []);
 
     // A second restart (graceful this time) recovers nothing new and counts nothing.
+    const held = await transitionsOf(second);
     assert.equal(await second.stop(), 0);
     const third = await ready(await start([`--data-dir=${dataDir}`]));
     await new Promise((r) => setTimeout(r, 2000));
     const again = await transitionsOf(third);
     assert.deepEqual(
       again.map((t) => [t.uid, t.reason, t.time, t.recovered]).sort(),
-      after.map((t) => [t.uid, t.reason, t.time, t.recovered]).sort()
+      held.map((t) => [t.uid, t.reason, t.time, t.recovered]).sort()
     );
     assert.equal(counted(await third.api('/metrics')), 0);
     assert.equal((await third.api('/api/v1/status')).history.recovered, 0);
