@@ -134,6 +134,7 @@ export function transitionsFrame(refId: string, items: TransitionItem[]): DataFr
       text('message', 'Message', column('message')),
       text('source', 'Source', column('source')),
       bool('deleted', 'Deleted', column('deleted')),
+      bool('recovered', 'Recovered', column('recovered')),
     ],
   });
 }

@@ -21,9 +21,14 @@ export class ProxyProcess {
   }
 
   /** Forks the proxy and resolves once it listens (it syncs in the background). */
-  static async start(kubeconfig: string, context: string, execArgv: string[] = []): Promise<ProxyProcess> {
+  static async start(
+    kubeconfig: string,
+    context: string,
+    execArgv: string[] = [],
+    dataDir?: string
+  ): Promise<ProxyProcess> {
     const startedAt = Date.now();
-    const child = fork(CHILD, [kubeconfig, context], {
+    const child = fork(CHILD, [kubeconfig, context, ...(dataDir ? [dataDir] : [])], {
       execArgv: ['--expose-gc', ...execArgv],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

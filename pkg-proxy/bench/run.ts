@@ -7,10 +7,12 @@
 //     API server accepted them and the rate the proxy's podreasons_watch_events_total rose, the
 //     proxy's CPU per event, and the store's own rate in-process (JSON.parse + PodStore.applyPod).
 // Writes pkg-proxy/bench/RESULTS.md (keeping its "## Findings" section) when run at the default sizes.
+// Then the cost of --data-dir (persistence.ts), written to pkg-proxy/bench/PERSISTENCE.md.
 //
 // Environment: BENCH_SIZES=1000,10000 (ascending; default 1000,10000,50000), BENCH_CHURN=20000
 // (status updates per size), BENCH_OUT=<file> (write the results there even for other sizes),
-// BENCH_CPU_PROF=<dir> (write a V8 CPU profile of each proxy there).
+// BENCH_CPU_PROF=<dir> (write a V8 CPU profile of each proxy there), BENCH_ONLY=persistence (only
+// the persistence part).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
@@ -19,6 +21,7 @@ import { startApiServer, type ApiServer } from '../../tests/cluster/apiserver.ts
 import { Cluster } from '../../tests/cluster/driver.ts';
 import { absorbInProcess } from './absorb.ts';
 import { fetchText, metricSum, timeRequests, waitFor } from './measure.ts';
+import { measurePersistence, renderPersistence } from './persistence.ts';
 import { ProxyProcess } from './proxy-process.ts';
 import { renderResults, type Baseline, type Run, type SizeResult } from './report.ts';
 import { StatusWriter } from './status-writer.ts';
@@ -31,6 +34,7 @@ const REQUESTS = 300;
 const SCRAPES = 20;
 const REQUEST_BUDGET_MS = 60_000;
 const RESULTS = new URL('./RESULTS.md', import.meta.url).pathname;
+const PERSISTENCE_RESULTS = new URL('./PERSISTENCE.md', import.meta.url).pathname;
 
 function fail(message: string): never {
   process.stderr.write(`bench: ${message}\n`);
@@ -57,6 +61,10 @@ const churnUpdates = process.env.BENCH_CHURN ? Number(process.env.BENCH_CHURN) :
 if (!Number.isInteger(churnUpdates) || churnUpdates < 2) {
   fail(`BENCH_CHURN must be a whole number ≥ 2, not "${process.env.BENCH_CHURN}"`);
 }
+if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== 'persistence') {
+  fail(`BENCH_ONLY may only be "persistence", not "${process.env.BENCH_ONLY}"`);
+}
+const onlyPersistence = process.env.BENCH_ONLY === 'persistence';
 const cpuProfDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const out = process.env.BENCH_OUT
   ? resolve(process.env.BENCH_OUT)
@@ -323,7 +331,7 @@ function previousFindings(): string {
 
 async function main(): Promise<void> {
   const cpus = os.cpus();
-  const command = `${process.env.BENCH_SIZES ? `BENCH_SIZES=${sizes.join()} ` : ''}${process.env.BENCH_CHURN ? `BENCH_CHURN=${churnUpdates} ` : ''}npm run bench`;
+  const command = `${process.env.BENCH_SIZES ? `BENCH_SIZES=${sizes.join()} ` : ''}${process.env.BENCH_CHURN ? `BENCH_CHURN=${churnUpdates} ` : ''}${onlyPersistence ? 'BENCH_ONLY=persistence ' : ''}npm run bench`;
   const machine = {
     cpus: cpus.length,
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
@@ -344,17 +352,32 @@ async function main(): Promise<void> {
   await pool(NODES, 8, async (n) => void (await cluster.createNode(nodeName(n))));
   log(`${NAMESPACES} namespaces, ${NODES} nodes`);
 
+  if (!onlyPersistence) {
+    await measureSizes(kc, kubeconfig, cluster, writer, { command, machine });
+  }
+  const persistence = await measurePersistence(kc, kubeconfig, writer, log);
+  writeFileSync(PERSISTENCE_RESULTS, renderPersistence(persistence, machine, command));
+  log(`wrote ${PERSISTENCE_RESULTS}`);
+}
+
+async function measureSizes(
+  kc: KubeConfig,
+  kubeconfig: string,
+  cluster: Cluster,
+  writes: StatusWriter,
+  run: Pick<Run, 'command' | 'machine'>
+): Promise<void> {
   const baseline = await measureBaseline(kubeconfig);
-  const run: Run = { command, machine, baseline, sizes: [], loadSeconds: [] };
+  const results: Run = { ...run, baseline, sizes: [], loadSeconds: [] };
   let loaded = 0;
   for (const pods of sizes) {
     log(`loading pods ${loaded} → ${pods}`);
-    run.loadSeconds.push(await loadPods(cluster, writer, loaded, pods));
+    results.loadSeconds.push(await loadPods(cluster, writes, loaded, pods));
     loaded = pods;
-    run.sizes.push(await measureSize(writer, kc, kubeconfig, pods));
+    results.sizes.push(await measureSize(writes, kc, kubeconfig, pods));
   }
 
-  const markdown = renderResults(run, previousFindings());
+  const markdown = renderResults(results, previousFindings());
   if (out) {
     writeFileSync(out, markdown);
     log(`wrote ${out}`);

@@ -10,7 +10,10 @@ import { weakest, type Access, type Permissions } from './cluster/permissions.ts
 import type { StatusResponse } from './contract/index.ts';
 import { buildServer } from './http/server.ts';
 import { Metrics } from './metrics/metrics.ts';
-import { PodStore, type StoreOptions } from './store/store.ts';
+import { DataDir } from './persist/data-dir.ts';
+import { Persistence } from './persist/persistence.ts';
+import { Recovery } from './recovery/recovery.ts';
+import { DEFAULT_STORE_OPTIONS, PodStore, type StoreOptions } from './store/store.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -32,7 +35,13 @@ export interface ServeOptions {
   /** /readyz fails once every pods watch has been failing this long. */
   notReadyAfterMs: number;
   logLevel: string;
+  /** Keep transitions, tombstones and the last answer per pod here (persist/); none: memory only. */
+  dataDir?: string;
+  /** The data directory's size bound, bytes. */
+  dataMaxBytes?: number;
 }
+
+export const DEFAULT_DATA_MAX_BYTES = 256 * 2 ** 20;
 
 /** A configuration the user must fix: one line, exit code 2. */
 export class ConfigError extends UsageError {}
@@ -81,8 +90,35 @@ export interface RunningProxy {
 
 /** Starts serving at once (probes answer while syncing) and syncs the cluster in the background. */
 export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts.logLevel })): Promise<RunningProxy> {
+  const startedAt = Date.now();
   const kubeConfig = loadKubeConfig(opts.kubeconfig, opts.context);
-  const store = new PodStore(opts.store);
+  const storeOptions = { ...DEFAULT_STORE_OPTIONS, ...opts.store };
+  const scope = JSON.stringify(opts.namespaces);
+  const loaded = opts.dataDir
+    ? DataDir.open(opts.dataDir, { ...storeOptions, maxBytes: opts.dataMaxBytes ?? DEFAULT_DATA_MAX_BYTES }, scope, log)
+    : null;
+  const recovery = new Recovery({
+    previous: loaded && {
+      lastSeen: loaded.state.meta.lastSeen,
+      answers: loaded.state.meta.answersComplete && loaded.state.meta.scope === scope ? loaded.state.answers : null,
+      transitions: loaded.state.transitions,
+    },
+    startedAt,
+    attributionDelayMs: storeOptions.attributionDelayMs,
+  });
+  const store = new PodStore({ ...storeOptions, recovery });
+  const dataDir = loaded?.dataDir ?? null;
+  const history = {
+    since: new Date(loaded?.state.meta.created ?? startedAt).toISOString(),
+    restored: loaded?.state.transitions.length ?? 0,
+  };
+  if (loaded) {
+    store.restore(loaded.state);
+    log.info(
+      { dataDir: opts.dataDir, transitions: history.restored, tombstones: loaded.state.tombstones.length },
+      'history restored'
+    );
+  }
   let startError = '';
   let lastEvent = 0;
   const cluster = new ClusterWatch({
@@ -111,6 +147,31 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
           lastSync: w.lastActivity,
         }));
   const metrics = new Metrics({ store, ksmCompatible: opts.ksmCompatibleMetrics, watchHealth });
+  /** Every first list is in (cluster.start() resolved), and what they prove is recorded. */
+  let listed = false;
+  let caughtUp = false;
+  const persistence =
+    loaded &&
+    new Persistence({
+      store,
+      dataDir: loaded.dataDir,
+      previousAnswers: loaded.state.answers,
+      synced: () => cluster.synced,
+      // Not before the catch-up of this start is recorded: killed earlier, the next start must
+      // still see the whole downtime.
+      watching: () =>
+        caughtUp && cluster.synced && cluster.watchers.every((w) => w.resource !== 'pods' || w.state === 'synced'),
+    });
+  const recoverGonePods = () => {
+    if (!cluster.synced) {
+      return;
+    }
+    const count = recovery.recoverGonePods(store);
+    caughtUp ||= listed;
+    if (count > 0) {
+      log.info({ count }, 'recovered disruptions of pods that went away while no proxy watched');
+    }
+  };
 
   /** What the proxy may read now in one scope: found at start, forbidden while its watch is refused. */
   const access = (p: Permissions, resource: 'pods' | 'nodes' | 'events', scope: string | null): Access => {
@@ -145,6 +206,9 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     if (p?.deniedNamespaces.length) {
       partial.push(`pods forbidden in namespaces: ${p.deniedNamespaces.join(', ')}`);
     }
+    if (dataDir?.failure) {
+      partial.push(`data directory: ${dataDir.failure} (the history is kept in memory only)`);
+    }
     const counts = store.counts();
     return {
       version: VERSION,
@@ -159,6 +223,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
         tombstones: counts.tombstones,
         transitions: counts.transitions,
       },
+      history: { persistent: dataDir !== null && !dataDir.failure, ...history, recovered: recovery.recovered },
       partial,
       stale: cluster.watchers
         .filter((w) => w.state !== 'synced')
@@ -190,10 +255,19 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     notReady,
     status,
   });
-  const url = await app.listen({ host: opts.host, port: opts.port });
+  let url: string;
+  try {
+    url = await app.listen({ host: opts.host, port: opts.port });
+  } catch (err) {
+    await persistence?.close(); // the writer thread would keep the process alive
+    throw err;
+  }
   log.info({ url, version: VERSION }, 'listening');
 
-  const ticker = setInterval(() => store.tick(), 5_000);
+  const ticker = setInterval(() => {
+    store.tick();
+    recoverGonePods();
+  }, 5_000);
   ticker.unref();
   // Transitions waiting for their Event are recorded soon after the attribution delay runs out.
   const settler = setInterval(() => store.settleDue(), 1_000);
@@ -211,6 +285,8 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
         } // stop() came while the first list was running
         else {
           log.info(store.counts(), 'initial sync done');
+          listed = true;
+          recoverGonePods();
         }
         return;
       } catch (err) {
@@ -236,6 +312,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
       clearTimeout(retry);
       cluster.stop();
       await app.close();
+      await persistence?.close();
     },
   };
 }

@@ -104,6 +104,8 @@ export interface TransitionItem {
   message: string;
   /** First seen in a DELETED watch event. */
   deleted: boolean;
+  /** Recorded after a proxy restart for a disruption that happened while no proxy watched. */
+  recovered: boolean;
 }
 
 export interface TransitionsResponse {
@@ -148,6 +150,11 @@ export interface StatusResponse {
   synced: boolean;
   lastEventAgeSeconds: number | null;
   counts: { pods: number; abnormal: number; tombstones: number; transitions: number };
+  /**
+   * The transition history: kept in --data-dir (`persistent`), complete from `since` on, with
+   * `restored` transitions loaded at start and `recovered` ones recorded for the downtime.
+   */
+  history: { persistent: boolean; since: string; restored: number; recovered: number };
   /** What is missing, in words. */
   partial: string[];
   /** Watches that have not been healthy recently. */

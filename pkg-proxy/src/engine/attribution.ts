@@ -18,7 +18,7 @@ const KARPENTER_EVICTED_PREFIX = 'Evicted pod: ';
 const UNKNOWN: Attribution = { initiator: 'unknown', detail: '' };
 
 /** What one Event says about who disrupted its pod, or null when it says nothing. */
-function fromEvent(e: EventInput): Attribution | null {
+export function fromEvent(e: EventInput): Attribution | null {
   const evidence: Signal = { reason: e.reason, source: 'event', message: e.message };
   if (e.component === 'karpenter') {
     // Karpenter ≥1.2 writes "Evicted pod: <Drifted|Underutilized|Empty|…>", earlier "Evicted pod".

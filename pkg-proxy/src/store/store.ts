@@ -5,7 +5,9 @@
 // A transition is recorded only when what the cluster reports changes a pod's reason: a watch
 // event about the pod, its node or its events, a pod relist after the first, or a deletion that
 // becomes stuck. Lists of nodes and events, and losing node data, re-classify pods without
-// recording: they change what the proxy knows, not what happened.
+// recording: they change what the proxy knows, not what happened. The one exception is catch-up
+// after downtime (recovery/): the first lists may prove that a disruption happened while no proxy
+// watched, and it is recorded once, marked `recovered`.
 import { EventEmitter } from 'node:events';
 import { awaitsEvidence, explainPod, toEventInput, toNodeInput, toPodInput } from '../engine/index.ts';
 import type { EventInput, NodeInput, PodAnswer, PodInput } from '../engine/types.ts';
@@ -28,6 +30,19 @@ export interface PodView {
 /** A pod entering an abnormal primary reason: the API's transition, with the time in epoch ms. */
 export type Transition = Omit<TransitionItem, 'time'> & { time: number };
 
+/**
+ * Catch-up after downtime (recovery/recovery.ts): the first lists after a start tell what changed
+ * while the proxy was not watching.
+ */
+export interface RecoveryHook {
+  /** A pod of the first list of its scope: when it entered its abnormal reason unseen, or null. */
+  changedWhileAway(answer: PodAnswer): number | null;
+  /** The first list of Events of a scope: some are about pods that went away unseen. */
+  eventsListed(objs: readonly EventObject[]): void;
+  /** Whether a recovered transition of this time may be counted: no earlier process counted it. */
+  countable(time: number): boolean;
+}
+
 export interface StoreOptions {
   tombstoneMaxAgeMs: number;
   tombstoneMaxCount: number;
@@ -43,6 +58,7 @@ export interface StoreOptions {
    * is recorded as it stands (the Event usually follows the eviction within a second).
    */
   attributionDelayMs: number;
+  recovery?: RecoveryHook;
   now?: () => number;
 }
 
@@ -79,11 +95,19 @@ interface PendingTransition {
 interface StoreEvents {
   upsert: [PodView];
   delete: [PodView];
-  transition: [Transition];
+  /** `counted`: false for a recovered transition an earlier process may already have counted. */
+  transition: [transition: Transition, counted: boolean];
 }
 
 type KubeObject = { metadata?: { uid?: string; name?: string; namespace?: string; labels?: Record<string, string> } };
-type EventObject = KubeObject & { involvedObject?: { uid?: string } };
+export type EventObject = KubeObject & { involvedObject?: { uid?: string } };
+
+/** What an earlier run left on disk (persist/), loaded before the first list. */
+export interface RestoredState {
+  transitions: readonly Transition[];
+  /** Oldest first. */
+  tombstones: readonly PodView[];
+}
 
 export class PodStore extends EventEmitter<StoreEvents> {
   private readonly pods = new Map<string, PodRecord>();
@@ -92,6 +116,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
   private readonly tombstones = new Map<string, PodView>();
   /** Scopes (a namespace, or '' for the cluster) listed at least once. */
   private readonly listedScopes = new Set<string>();
+  private readonly eventScopesListed = new Set<string>();
   private readonly events = new Map<string, StoredEvent[]>();
   /** uids with events but neither a pod nor a pending transition, oldest first. */
   private readonly unknownPodEvents = new Set<string>();
@@ -141,7 +166,11 @@ export class PodStore extends EventEmitter<StoreEvents> {
         continue;
       }
       seen.add(input.uid);
-      this.classify(input.uid, input, !initial);
+      const { answer } = this.classify(input.uid, input, !initial);
+      const changedAt = initial ? this.opts.recovery?.changedWhileAway(answer) : null;
+      if (changedAt != null) {
+        this.recordTransition(answer, false, input, changedAt, true);
+      }
     }
     for (const [uid, record] of this.pods) {
       if (!seen.has(uid) && (namespace === null || record.view.answer.namespace === namespace)) {
@@ -332,6 +361,11 @@ export class PodStore extends EventEmitter<StoreEvents> {
    * the time they were first seen, so that a relist does not make old events young again.
    */
   replaceEvents(objs: readonly EventObject[], namespace: string | null): void {
+    const scope = namespace ?? '';
+    if (!this.eventScopesListed.has(scope)) {
+      this.eventScopesListed.add(scope);
+      this.opts.recovery?.eventsListed(objs);
+    }
     const firstSeen = new Map<string, number>();
     for (const [uid, list] of this.events) {
       if (namespace === null || list[0]?.input.namespace === namespace) {
@@ -355,31 +389,30 @@ export class PodStore extends EventEmitter<StoreEvents> {
 
   // ---- transitions ---------------------------------------------------------------------------
 
-  private recordTransition(a: PodAnswer, deleted: boolean, input: PodInput): void {
-    const transition: Transition = {
-      time: this.now(),
-      namespace: a.namespace,
-      pod: a.name,
-      uid: a.uid,
-      node: a.node,
-      reason: a.reason,
-      category: a.category,
-      source: a.source,
-      initiator: a.initiator,
-      detail: a.detail,
-      message: a.message,
-      deleted,
-    };
+  /** `time`: when the pod entered the reason, for recovered transitions; else now. */
+  private recordTransition(
+    a: PodAnswer,
+    deleted: boolean,
+    input: PodInput,
+    time = this.now(),
+    recovered = false
+  ): void {
+    const transition = toTransition(a, time, deleted, recovered);
     const earlier = this.pending.get(a.uid);
     if (earlier) {
       this.commit(earlier.transition);
       this.pending.delete(a.uid);
     }
     if (awaitsEvidence(a)) {
-      this.pending.set(a.uid, { transition, input, due: transition.time + this.opts.attributionDelayMs });
+      this.pending.set(a.uid, { transition, input, due: this.now() + this.opts.attributionDelayMs });
     } else {
       this.commit(transition);
     }
+  }
+
+  /** A disruption of a pod that went away while no proxy watched, as recovered from its Event. */
+  recordRecovered(a: PodAnswer, time: number): void {
+    this.commit(toTransition(a, time, true, true));
   }
 
   /** A pending transition takes the pod's latest attribution, and is recorded once an Event settles it. */
@@ -405,7 +438,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
 
   private commit(t: Transition): void {
     this.history.add(t);
-    this.emit('transition', t);
+    this.emit('transition', t, !t.recovered || (this.opts.recovery?.countable(t.time) ?? true));
   }
 
   /** Records the transitions whose Event did not come within the attribution delay, as they stand. */
@@ -419,6 +452,32 @@ export class PodStore extends EventEmitter<StoreEvents> {
   }
 
   // ---- tombstones, housekeeping --------------------------------------------------------------
+
+  /**
+   * Loads what an earlier run persisted, before the first list: transitions and tombstones answer
+   * as before the restart, and are not counted again.
+   */
+  restore(state: RestoredState): void {
+    for (const t of state.transitions) {
+      this.history.add(t);
+    }
+    for (const view of state.tombstones) {
+      this.addTombstone(view.answer.uid, view);
+    }
+  }
+
+  tombstone(uid: string): PodView | undefined {
+    return this.tombstones.get(uid);
+  }
+
+  /** Whether the proxy has seen this pod: current, deleted while watched, or awaiting its Event. */
+  knowsPod(uid: string): boolean {
+    return this.pods.has(uid) || this.tombstones.has(uid) || this.pending.has(uid);
+  }
+
+  isPending(uid: string): boolean {
+    return this.pending.has(uid);
+  }
 
   private addTombstone(uid: string, view: PodView): void {
     this.tombstones.delete(uid);
@@ -539,6 +598,24 @@ export class PodStore extends EventEmitter<StoreEvents> {
   currentPods(): IterableIterator<PodRecord> {
     return this.pods.values();
   }
+}
+
+function toTransition(a: PodAnswer, time: number, deleted: boolean, recovered: boolean): Transition {
+  return {
+    time,
+    namespace: a.namespace,
+    pod: a.name,
+    uid: a.uid,
+    node: a.node,
+    reason: a.reason,
+    category: a.category,
+    source: a.source,
+    initiator: a.initiator,
+    detail: a.detail,
+    message: a.message,
+    deleted,
+    recovered,
+  };
 }
 
 function sameView(a: PodView, b: PodView): boolean {
