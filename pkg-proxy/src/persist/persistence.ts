@@ -5,7 +5,7 @@ import type { PodStore, Transition } from '../store/store.ts';
 import type { DataDir } from './data-dir.ts';
 import type { KnownAnswer } from './database.ts';
 
-export const FLUSH_INTERVAL_MS = 1000;
+const FLUSH_INTERVAL_MS = 1000;
 
 export interface PersistenceOptions {
   store: PodStore;

@@ -51,8 +51,8 @@ export class Recovery implements RecoveryHook {
   /** Transitions recovered so far. */
   recovered = 0;
   /**
-   * Disruptions from this time on happened while no earlier process watched (null: unknown, see
-   * the header). Recovered transitions before it are recorded but not counted.
+   * Disruptions from this time on happened while no earlier process watched; earlier ones are not
+   * recovered. Null when unknown (see the header).
    */
   readonly downtimeFrom: number | null;
   private readonly startedAt: number;
