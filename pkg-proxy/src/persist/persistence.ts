@@ -16,7 +16,6 @@ export interface PersistenceOptions {
   watching(): boolean;
   /** Whether the first list of every scope is in the store. */
   synced(): boolean;
-  intervalMs?: number;
   now?: () => number;
 }
 
@@ -52,7 +51,7 @@ export class Persistence {
         this.tombstones.add(view.answer.uid);
       }
     });
-    this.timer = setInterval(() => void this.flush(), opts.intervalMs ?? FLUSH_INTERVAL_MS);
+    this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
     this.timer.unref();
   }
 
