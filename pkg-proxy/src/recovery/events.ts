@@ -41,7 +41,7 @@ export function isDisruptionEvent(e: EventInput): boolean {
 }
 
 /** When the Event says the disruption happened (epoch ms), or null when it has no time. */
-export const eventTime = (e: EventInput): number | null => millis(e.lastTime) ?? millis(e.firstTime);
+const eventTime = (e: EventInput): number | null => millis(e.lastTime) ?? millis(e.firstTime);
 
 function podBefore(e: EventInput, d: Disruption, at: string): PodInput {
   // The condition's own message is gone with the pod; the Event's says more than none.
