@@ -55,10 +55,6 @@ export class StreamHub {
     store.on('transition', (t) => this.dispatch(this.transitions, (c) => this.transitionAdded(c, t)));
   }
 
-  get size(): number {
-    return this.pods.size + this.transitions.size;
-  }
-
   addPods(socket: WebSocket, filter: Filter): void {
     const snapshot = [...this.store.matchingPods(filter)];
     const client: Client = { socket, filter, shown: new Set(snapshot.map((v) => v.answer.uid)) };
