@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
+import { goBuild } from './go-build.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const moduleDir = join(root, 'tests', 'apiserver');
@@ -38,32 +39,12 @@ export async function ensureHarnessBinary(log: (line: string) => void = () => {}
     `-X ${version}.gitTreeState=clean`,
   ].join(' ');
   log(`building kube-apiserver ${K8S_VERSION} and etcd from Go modules (a cold build takes several minutes)…`);
-  const started = Date.now();
-  await new Promise<void>((resolveBuild, reject) => {
-    let go: ChildProcess;
-    try {
-      go = spawn('go', ['build', '-ldflags', ldflags, '-o', binary, '.'], {
-        cwd: moduleDir,
-        env: { ...process.env, CGO_ENABLED: '0' },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
-    } catch (err) {
-      reject(err);
-      return;
-    }
-    const ticker = setInterval(() => log(`  still building… ${Math.round((Date.now() - started) / 1000)}s`), 30_000);
-    go.on('error', (err: NodeJS.ErrnoException) => {
-      clearInterval(ticker);
-      reject(
-        err.code === 'ENOENT' ? new Error('Go is not installed: the API server harness needs Go ≥ 1.26 on PATH') : err
-      );
-    });
-    go.on('exit', (code) => {
-      clearInterval(ticker);
-      code === 0 ? resolveBuild() : reject(new Error(`go build of the API server harness failed (exit ${code})`));
-    });
+  await goBuild({
+    what: `the API server harness (kube-apiserver ${K8S_VERSION} and etcd)`,
+    cwd: moduleDir,
+    args: ['build', '-ldflags', ldflags, '-o', binary, '.'],
+    log,
   });
-  log(`built in ${Math.round((Date.now() - started) / 1000)}s`);
   return binary;
 }
 
