@@ -27,6 +27,9 @@ const clientNodeWithoutSideEffects: Plugin = {
         namespace: args.namespace,
         pluginData: 'resolving',
       });
+      if (resolved.errors.length > 0) {
+        return undefined; // esbuild's own resolution reports it, or leaves an optional require() in a try block
+      }
       return CLIENT_NODE_DIST.test(resolved.path) ? { ...resolved, sideEffects: false } : resolved;
     });
   },
