@@ -13,4 +13,7 @@ module.exports = {
     '^.+\\.([tj]sx?|mjs)$': swcTransform,
   },
   transformIgnorePatterns: [],
+  // The editor tests click through real @grafana/ui components; on a busy 2-core machine one of
+  // them can take longer than Jest's default 5 s without anything being wrong.
+  testTimeout: 30_000,
 };

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian machine, then the npm dependencies (which
 # bring Node 24 for every npm script). Go >= 1.26 must be on PATH: it builds the real API server
-# the tests and the demo run (tests/apiserver).
+# the tests and the demo run (tests/apiserver), and Helm for the chart's tests (tests/cluster/helm.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! command -v go >/dev/null 2>&1; then
-  echo "setup: Go >= 1.26 is required to build the test API server (tests/apiserver); install it from go.dev/dl" >&2
+  echo "setup: Go >= 1.26 is required to build the test API server (tests/apiserver) and Helm; install it from go.dev/dl" >&2
   exit 1
 fi
 go_minor=$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')

@@ -1,4 +1,4 @@
-import { config, setBackendSrv } from '@grafana/runtime';
+import { setBackendSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 
 import { Api, ProxyError, TOKEN_REJECTED, toProxyError } from './api';
@@ -57,15 +57,15 @@ describe('Api', () => {
     expect(error.status).toBe(400);
   });
 
-  it('builds the WebSocket URL on this Grafana, behind its sub path', () => {
+  it('builds the WebSocket URL on this Grafana, behind the sub path its page names in <base href>', () => {
     const { api: client } = api(() => ok({}));
-    config.appSubUrl = '/grafana';
+    const stream = () => client.streamUrl(new URLSearchParams([['kind', 'pods']]));
+    expect(stream()).toBe('ws://localhost/api/datasources/proxy/uid/pr/podreasons/api/v1/stream?kind=pods');
+    const base = document.head.appendChild(Object.assign(document.createElement('base'), { href: '/grafana/' }));
     try {
-      expect(client.streamUrl(new URLSearchParams([['kind', 'pods']]))).toBe(
-        'ws://localhost/grafana/api/datasources/proxy/uid/pr/podreasons/api/v1/stream?kind=pods'
-      );
+      expect(stream()).toBe('ws://localhost/grafana/api/datasources/proxy/uid/pr/podreasons/api/v1/stream?kind=pods');
     } finally {
-      config.appSubUrl = '';
+      base.remove();
     }
   });
 });

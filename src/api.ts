@@ -1,16 +1,18 @@
 import { DataSourceInstanceSettings } from '@grafana/data';
-import { config, getBackendSrv, isFetchError } from '@grafana/runtime';
+import { getBackendSrv, isFetchError } from '@grafana/runtime';
 import { catchError, lastValueFrom, map, Observable, throwError } from 'rxjs';
 
 import {
+  ErrorResponse,
   PodsResponse,
   SeriesResponse,
   StatusResponse,
   SummaryResponse,
   TransitionsResponse,
+  ValueKind,
   ValuesResponse,
-} from './apiTypes';
-import { PodReasonsOptions, VariableKind } from './types';
+} from '../pkg-proxy/src/contract';
+import { PodReasonsOptions } from './types';
 
 /** The route in plugin.json: Grafana's data proxy sends `<url>/podreasons/...` to the proxy with the token. */
 const ROUTE = 'podreasons';
@@ -62,7 +64,7 @@ export class Api {
   }
 
   /** Values for pickers and template variables; `namespaces` narrows kind "pods". */
-  async values(kind: VariableKind, namespaces: string[] = []): Promise<string[]> {
+  async values(kind: ValueKind, namespaces: string[] = []): Promise<string[]> {
     const params = new URLSearchParams();
     if (kind === 'pods') {
       namespaces.forEach((namespace) => params.append('namespace', namespace));
@@ -75,10 +77,15 @@ export class Api {
     return lastValueFrom(this.get<StatusResponse>('status', new URLSearchParams()));
   }
 
-  /** The WebSocket URL of /stream on this page's Grafana; the route adds the token to the upgrade. */
+  /**
+   * The WebSocket URL of /stream on this page's Grafana; the route adds the token to the upgrade.
+   * Grafana's page sets `<base href>` to its sub path, which the data source URL is relative to, as
+   * for every request Grafana itself sends (no Grafana version-specific setting is needed).
+   */
   streamUrl(params: URLSearchParams): string {
-    const protocol = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return `${protocol}//${window.location.host}${config.appSubUrl ?? ''}${this.baseUrl}/stream?${params}`;
+    const url = new URL(`${this.baseUrl.replace(/^\//, '')}/stream?${params}`, document.baseURI);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    return url.toString();
   }
 
   private get<T>(path: string, params: URLSearchParams): Observable<T> {
@@ -105,7 +112,7 @@ function describeFailure(status: number, data: unknown, statusText = '', proxyUr
   const at = proxyUrl ? ` at ${proxyUrl}` : '';
   switch (status) {
     case 400: {
-      const { parameter, error } = (data ?? {}) as { parameter?: string; error?: string };
+      const { parameter, error } = (data ?? {}) as Partial<ErrorResponse>;
       if (parameter) {
         return `Invalid ${parameter}: ${error}`;
       }

@@ -11,6 +11,7 @@ import {
 } from '@grafana/data';
 import { catchError, map, merge, Observable, of } from 'rxjs';
 
+import { SERIES_MAX_POINTS } from '../pkg-proxy/src/contract';
 import { annotationSupport } from './annotations';
 import { Api } from './api';
 import { countsFrame, podsFrame, seriesFrame, transitionsFrame } from './frames';
@@ -21,9 +22,6 @@ import { canStream, describeQuery, queryProblem } from './query';
 import { livePods, liveTransitions } from './stream';
 import { DEFAULT_QUERY, PodReasonsOptions, PodReasonsQuery } from './types';
 import { PodReasonsVariableSupport } from './variables';
-
-/** The proxy refuses a /series request of more buckets than this (docs/http-api.md). */
-const MAX_POINTS = 11000;
 
 /** Transitions happen at second granularity at best; smaller steps only make empty buckets. */
 const MIN_STEP_MS = 1000;
@@ -129,7 +127,7 @@ export class DataSource extends DataSourceApi<PodReasonsQuery, PodReasonsOptions
 /** The panel's interval, widened so the range never needs more buckets than the proxy allows. */
 export function stepMs(request: Pick<DataQueryRequest, 'intervalMs' | 'range'>): number {
   const span = request.range.to.valueOf() - request.range.from.valueOf();
-  return Math.max(request.intervalMs || 0, Math.ceil(span / MAX_POINTS), MIN_STEP_MS);
+  return Math.max(request.intervalMs || 0, Math.ceil(span / SERIES_MAX_POINTS), MIN_STEP_MS);
 }
 
 function failed(refId: string, message: string): DataQueryResponse {

@@ -83,7 +83,10 @@ describe('podsFrame', () => {
 
 describe('transitionsFrame', () => {
   it('has a time column first and the transition fields', () => {
-    const frame = transitionsFrame('B', [transition(), transition({ time: '2026-11-28T07:00:00Z', deleted: true })]);
+    const frame = transitionsFrame('B', [
+      transition(),
+      transition({ time: '2026-11-28T07:00:00Z', deleted: true, recovered: true }),
+    ]);
     expect(frame.fields.map((f) => f.name)).toEqual([
       'time',
       'namespace',
@@ -96,11 +99,13 @@ describe('transitionsFrame', () => {
       'message',
       'source',
       'deleted',
+      'recovered',
     ]);
     expect(frame.fields[0].type).toBe(FieldType.time);
     expect(frame.fields[0].values).toEqual([Date.parse('2026-11-28T08:00:00Z'), Date.parse('2026-11-28T07:00:00Z')]);
     expect(frame.fields[2].config.links).toEqual([POD_LINK]);
     expect(frame.fields[10].values).toEqual([false, true]);
+    expect(frame.fields[11].values).toEqual([false, true]);
   });
 });
 

@@ -10,9 +10,15 @@ import {
 } from '@grafana/data';
 import { TableCellDisplayMode } from '@grafana/schema';
 
-import { PodItem, SeriesResponse, SummaryResponse, TransitionItem } from './apiTypes';
-import { GroupBy } from './types';
-import { CATEGORIES, categoryColor } from './vocabulary';
+import {
+  CATEGORIES,
+  GroupBy,
+  PodItem,
+  SeriesResponse,
+  SummaryResponse,
+  TransitionItem,
+} from '../pkg-proxy/src/contract';
+import { categoryColor } from './categoryColors';
 
 const GROUP_LABELS: Record<GroupBy, string> = {
   reason: 'Reason',
@@ -128,6 +134,7 @@ export function transitionsFrame(refId: string, items: TransitionItem[]): DataFr
       text('message', 'Message', column('message')),
       text('source', 'Source', column('source')),
       bool('deleted', 'Deleted', column('deleted')),
+      bool('recovered', 'Recovered', column('recovered')),
     ],
   });
 }

@@ -1,6 +1,6 @@
 import { TestDataSourceResponse } from '@grafana/data';
 
-import { StatusResponse } from './apiTypes';
+import { StatusResponse } from '../pkg-proxy/src/contract';
 
 function ago(seconds: number): string {
   if (seconds < 60) {

@@ -1,5 +1,6 @@
 import { TimeRange } from '@grafana/data';
 
+import { FilterParam, PodFilterParam } from '../pkg-proxy/src/contract';
 import { PodReasonsQuery, QueryType } from './types';
 
 /** List fields of a query and the proxy parameter each becomes (repeated once per value). */
@@ -10,7 +11,7 @@ const LIST_FILTERS = [
   ['initiators', 'initiator'],
   ['nodes', 'node'],
   ['pods', 'pod'],
-] as const;
+] as const satisfies ReadonlyArray<readonly [keyof PodReasonsQuery, FilterParam]>;
 
 /** `labelSelector`, `abnormal` and `deleted` filter current pods, so only /pods and /summary take them. */
 export function takesPodFilters(queryType: QueryType): boolean {
@@ -20,6 +21,7 @@ export function takesPodFilters(queryType: QueryType): boolean {
 /** The filter parameters of docs/http-api.md, for the query's own type. */
 export function filterParams(query: PodReasonsQuery): URLSearchParams {
   const params = new URLSearchParams();
+  const set = (name: PodFilterParam, value: string) => params.set(name, value);
   for (const [field, name] of LIST_FILTERS) {
     for (const value of query[field] ?? []) {
       params.append(name, value);
@@ -27,13 +29,13 @@ export function filterParams(query: PodReasonsQuery): URLSearchParams {
   }
   if (takesPodFilters(query.queryType ?? 'pods')) {
     if (query.labelSelector?.trim()) {
-      params.set('labelSelector', query.labelSelector.trim());
+      set('labelSelector', query.labelSelector.trim());
     }
     if (query.abnormalOnly) {
-      params.set('abnormal', 'true');
+      set('abnormal', 'true');
     }
     if (query.includeDeleted) {
-      params.set('deleted', 'true');
+      set('deleted', 'true');
     }
   }
   return params;

@@ -1,6 +1,6 @@
+import { CATEGORIES, GroupBy, INITIATORS, POD_LIMIT, StreamKind } from '../pkg-proxy/src/contract';
 import { takesPodFilters } from './params';
-import { GroupBy, PodReasonsQuery, QueryType } from './types';
-import { CATEGORIES, INITIATORS } from './vocabulary';
+import { PodReasonsQuery, QueryType } from './types';
 
 export const QUERY_TYPES: Array<{ value: QueryType; label: string; description: string }> = [
   { value: 'pods', label: 'Pods', description: 'One row per pod with its reason' },
@@ -16,12 +16,12 @@ export const GROUP_BY: Array<{ value: GroupBy; label: string }> = [
   { value: 'initiator', label: 'Initiator' },
 ];
 
-/** The proxy's row limits for /pods and /transitions. */
-export const DEFAULT_LIMIT = 1000;
-export const MAX_LIMIT = 10000;
+/** Row limits of Pods and Transitions queries: the proxy's for /pods (it allows more transitions). */
+export const DEFAULT_LIMIT = POD_LIMIT.default;
+export const MAX_LIMIT = POD_LIMIT.max;
 
-/** Only tables of pods and of transitions have a WebSocket stream. */
-export function canStream(queryType: QueryType): boolean {
+/** Only tables of pods and of transitions have a WebSocket stream (its `kind`). */
+export function canStream(queryType: QueryType): queryType is StreamKind {
   return queryType === 'pods' || queryType === 'transitions';
 }
 

@@ -1,7 +1,7 @@
 import { DataQueryResponse, LoadingState } from '@grafana/data';
 import { Subject } from 'rxjs';
 
-import { PodItem, TransitionItem } from './apiTypes';
+import { PodItem, TransitionItem } from '../pkg-proxy/src/contract';
 import { applyPodMessage, livePods, liveTransitions, mergeTransitions, socketMessages } from './stream';
 import { FakeWebSocket } from './testing/fakes';
 import { pod, transition } from './testing/samples';
@@ -87,7 +87,7 @@ describe('applyPodMessage', () => {
   });
 
   it('drops a deleted healthy pod, and one that no longer matches, even with deleted pods included', () => {
-    const healthyGone = { ...a, reason: 'Running', category: 'healthy', abnormal: false, deleted: true };
+    const healthyGone: PodItem = { ...a, reason: 'Running', category: 'healthy', abnormal: false, deleted: true };
     expect(applyPodMessage(start, { type: 'delete', item: healthyGone }, true).size).toBe(0);
     const noLongerMatching = { ...a, reason: 'Running', abnormal: false };
     expect(applyPodMessage(start, { type: 'delete', item: noLongerMatching }, true).size).toBe(0);

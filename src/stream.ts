@@ -1,13 +1,11 @@
 import { DataFrame, DataQueryResponse, LoadingState } from '@grafana/data';
 import { filter, map, merge, Observable, retry, scan, throwError, timer } from 'rxjs';
 
-import { PodItem, StreamMessage, TransitionItem } from './apiTypes';
+import { PodItem, STREAM_BAD_PARAMETER, StreamMessage, TransitionItem } from '../pkg-proxy/src/contract';
 import { podsFrame, transitionsFrame } from './frames';
 import { DEFAULT_LIMIT } from './query';
 import { PodReasonsQuery } from './types';
 
-/** The proxy closes a stream with this code when a parameter is bad; retrying cannot help. */
-const BAD_PARAMETER = 4400;
 const RECONNECTS = 5;
 
 class StreamError extends Error {
@@ -36,7 +34,8 @@ export function socketMessages(url: string): Observable<StreamMessage> {
     };
     socket.onclose = (event: CloseEvent) => {
       subscriber.error(
-        event.code === BAD_PARAMETER
+        // A bad parameter: retrying cannot help.
+        event.code === STREAM_BAD_PARAMETER
           ? new StreamError(`Invalid live query: ${event.reason}`, true)
           : new StreamError(
               `Live updates stopped: the stream to the proxy closed (code ${event.code}${event.reason ? `, ${event.reason}` : ''}). Refresh to reconnect.`,

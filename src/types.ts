@@ -1,11 +1,10 @@
 import { DataSourceJsonData } from '@grafana/data';
 import { DataQuery } from '@grafana/schema';
 
+import { GroupBy, ValueKind } from '../pkg-proxy/src/contract';
+
 /** What a query asks the proxy for; each has its own editor. */
 export type QueryType = 'pods' | 'counts' | 'transitions' | 'timeseries';
-
-/** How "Reason counts" and "Time series" group pods or transitions. */
-export type GroupBy = 'reason' | 'category' | 'namespace' | 'initiator';
 
 /**
  * A panel query. Every string field, and every entry of a list field, may hold template
@@ -38,12 +37,10 @@ export const DEFAULT_QUERY: Partial<PodReasonsQuery> = {
   groupBy: 'reason',
 };
 
-/** What a template variable lists; each kind is a `/api/v1/values/{kind}` endpoint of the proxy. */
-export type VariableKind = 'namespaces' | 'nodes' | 'reasons' | 'initiators' | 'pods';
-
 /** A template variable query: which values to list. */
 export interface PodReasonsVariableQuery extends DataQuery {
-  kind: VariableKind;
+  /** What the variable lists: each kind is a `/api/v1/values/{kind}` endpoint of the proxy. */
+  kind: ValueKind;
   /** For kind "pods": only pods in these namespaces (may hold variables). */
   namespace?: string;
 }

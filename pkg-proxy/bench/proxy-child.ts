@@ -1,5 +1,5 @@
 // One proxy under test, in a process of its own so that its RSS and heap are its own. Started by
-// run.ts with `--expose-gc` and an IPC channel; argv: <kubeconfig> <context>.
+// run.ts with `--expose-gc` and an IPC channel; argv: <kubeconfig> <context> [<data dir>].
 //
 // Messages: it sends {type: 'listening', url}; it answers {type: 'memory'} with the memory after a
 // full GC, {type: 'mark'} by restarting the count of pod upserts, {type: 'upserts'} with that count
@@ -14,7 +14,7 @@ export type ChildMessage =
   | { type: 'upserts'; count: number; firstAt: number; lastAt: number }
   | { type: 'marked' };
 
-const [kubeconfig, context] = process.argv.slice(2);
+const [kubeconfig, context, dataDir] = process.argv.slice(2);
 const send = (msg: ChildMessage) => process.send!(msg);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc || !process.send) {
@@ -34,8 +34,10 @@ const proxy = await serve(
     watchTimeoutSeconds: 300,
     // The catch-up pass freezes the proxy on purpose: a silent watch must not be restarted for it.
     watchSilenceMs: 30 * 60_000,
+    notReadyAfterMs: 300_000,
     pollIntervalMs: 15_000,
     logLevel: 'warn',
+    dataDir,
   },
   pino({ level: 'warn' }, pino.destination(2))
 );

@@ -32,10 +32,11 @@ export class ProxyProcess {
     script: string,
     kubeconfig: string,
     context: string,
-    execArgv: string[] = []
+    execArgv: string[] = [],
+    dataDir?: string
   ): Promise<ProxyProcess> {
     const startedAt = Date.now();
-    const child = fork(script, [kubeconfig, context], {
+    const child = fork(script, [kubeconfig, context, ...(dataDir ? [dataDir] : [])], {
       execArgv: ['--expose-gc', ...execArgv],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -13,10 +13,12 @@
 // Loading stops at the first size that cannot be reached (an API server error, or BENCH_LOAD_BUDGET
 // spent); the pods loaded by then are measured as the largest size, and the report says why.
 // Writes pkg-proxy/bench/RESULTS.md (keeping its "## Findings" section) when run at the default sizes.
+// Then the cost of --data-dir (persistence.ts), written to pkg-proxy/bench/PERSISTENCE.md.
 //
 // Environment: BENCH_SIZES=2000,10000 (ascending; default 2000,10000,50000,150000), BENCH_CHURN=20000
 // (status updates per size), BENCH_LOAD_BUDGET=60m (longest loading step), BENCH_OUT=<file> (write
-// the results there even for other sizes), BENCH_CPU_PROF=<dir> (write a V8 CPU profile of each proxy).
+// the results there even for other sizes), BENCH_CPU_PROF=<dir> (write a V8 CPU profile of each proxy),
+// BENCH_ONLY=persistence (only the persistence part).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,9 +26,9 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { startApiServer, type ApiServer } from '../../tests/cluster/apiserver.ts';
 import { podObject, Cluster } from '../../tests/cluster/driver.ts';
 import { KSM_VERSION, KubeStateMetrics } from '../../tests/cluster/ksm.ts';
+import { imageNodeOptions } from '../../tests/stack/dockerfile.ts';
 import { parseDuration } from '../src/duration.ts';
 import { absorbInProcess } from './absorb.ts';
-import { imageNodeOptions } from './image.ts';
 import {
   fetchText,
   metricSum,
@@ -37,6 +39,7 @@ import {
   timeScrapes,
   waitFor,
 } from './measure.ts';
+import { measurePersistence, renderPersistence } from './persistence.ts';
 import { ProxyProcess, bundleProxyChild } from './proxy-process.ts';
 import { renderResults, type Baseline, type Run, type SideBySide, type SizeResult } from './report.ts';
 import { StatusWriter } from './status-writer.ts';
@@ -51,6 +54,7 @@ const CATCH_UP_SECONDS = 40;
 const REQUEST_BUDGET_MS = 60_000;
 const SYNC_TIMEOUT_MS = 30 * 60_000;
 const RESULTS = new URL('./RESULTS.md', import.meta.url).pathname;
+const PERSISTENCE_RESULTS = new URL('./PERSISTENCE.md', import.meta.url).pathname;
 
 function fail(message: string): never {
   process.stderr.write(`bench: ${message}\n`);
@@ -81,6 +85,10 @@ const loadBudgetMs = parseDuration(process.env.BENCH_LOAD_BUDGET ?? '60m', false
 if (loadBudgetMs === undefined) {
   fail(`BENCH_LOAD_BUDGET must be a duration like 45m or 2h, not "${process.env.BENCH_LOAD_BUDGET}"`);
 }
+if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== 'persistence') {
+  fail(`BENCH_ONLY may only be "persistence", not "${process.env.BENCH_ONLY}"`);
+}
+const onlyPersistence = process.env.BENCH_ONLY === 'persistence';
 const cpuProfDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const out = process.env.BENCH_OUT
   ? resolve(process.env.BENCH_OUT)
@@ -483,6 +491,7 @@ async function main(): Promise<void> {
     process.env.BENCH_SIZES ? `BENCH_SIZES=${sizes.join()}` : '',
     process.env.BENCH_CHURN ? `BENCH_CHURN=${churnUpdates}` : '',
     process.env.BENCH_LOAD_BUDGET ? `BENCH_LOAD_BUDGET=${process.env.BENCH_LOAD_BUDGET}` : '',
+    onlyPersistence ? 'BENCH_ONLY=persistence' : '',
     'npm run bench',
   ]
     .filter(Boolean)
@@ -512,23 +521,40 @@ async function main(): Promise<void> {
   await pool(NAMESPACES, 8, (n) => cluster.ensureNamespace(namespaceName(n)));
   log(`${NAMESPACES} namespaces`);
 
+  if (!onlyPersistence) {
+    await measureSizes(script, kc, kubeconfig, cluster, writer, { command, machine });
+  }
+  const persistence = await measurePersistence(script, kc, kubeconfig, writer, log);
+  writeFileSync(PERSISTENCE_RESULTS, renderPersistence(persistence, machine, command));
+  log(`wrote ${PERSISTENCE_RESULTS}`);
+}
+
+async function measureSizes(
+  script: string,
+  kc: KubeConfig,
+  kubeconfig: string,
+  cluster: Cluster,
+  writes: StatusWriter,
+  run: Pick<Run, 'command' | 'machine'>
+): Promise<void> {
+  const nodeOptions = run.machine.nodeOptions;
   const baseline = await measureBaseline(script, nodeOptions, kubeconfig);
-  const run: Run = { command, machine, baseline, sizes: [], loading: [] };
+  const results: Run = { ...run, baseline, sizes: [], loading: [] };
   let loaded = 0;
   for (const pods of sizes) {
     log(`loading pods ${loaded} → ${pods}`);
-    const step = await loadPods(cluster, writer, loaded, pods);
-    run.loading.push({ asked: pods, ...step });
+    const step = await loadPods(cluster, writes, loaded, pods);
+    results.loading.push({ asked: pods, ...step });
     if (step.pods > loaded) {
       loaded = step.pods;
-      run.sizes.push(await measureSize(script, nodeOptions, writer, kc, kubeconfig, loaded));
+      results.sizes.push(await measureSize(script, nodeOptions, writes, kc, kubeconfig, loaded));
     }
     if (step.stopped) {
       break;
     }
   }
 
-  const markdown = renderResults(run, previousFindings());
+  const markdown = renderResults(results, previousFindings());
   if (out) {
     writeFileSync(out, markdown);
     log(`wrote ${out}`);

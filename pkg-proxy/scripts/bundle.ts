@@ -8,6 +8,7 @@
 // reached. Minified, the rest of the dependencies also cost less to load and keep.
 import { build, type Plugin } from 'esbuild';
 import { builtinModules } from 'node:module';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CLIENT_NODE_DIST = /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]/;
@@ -55,11 +56,22 @@ const builtinsByRequire: Plugin = {
   },
 };
 
-/** Bundles `entry` (TypeScript, ESM) and what it imports into the ES module `outfile`. */
+/** The persistence writer runs in a worker thread, so it is a file of its own next to each bundle. */
+const WRITER = fileURLToPath(new URL('../src/persist/writer.ts', import.meta.url));
+
+/**
+ * Bundles `entry` (TypeScript, ESM) and what it imports into the ES module `outfile`, and the
+ * persistence writer into `writer.mjs` beside it, where `src/persist/data-dir.ts` looks for it.
+ */
 export async function bundle(entry: string, outfile: string): Promise<void> {
+  const outdir = dirname(outfile);
   await build({
-    entryPoints: [entry],
-    outfile,
+    entryPoints: [
+      { in: entry, out: basename(outfile, '.mjs') },
+      { in: WRITER, out: 'writer' },
+    ],
+    outdir,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',

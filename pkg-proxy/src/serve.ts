@@ -6,9 +6,14 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import { UsageError } from './cli/errors.ts';
 import { ClusterWatch } from './cluster/cluster-watch.ts';
+import { weakest, type Access, type Permissions } from './cluster/permissions.ts';
+import type { StatusResponse } from './contract/index.ts';
 import { buildServer } from './http/server.ts';
 import { Metrics } from './metrics/metrics.ts';
-import { PodStore, type StoreOptions } from './store/store.ts';
+import { DataDir } from './persist/data-dir.ts';
+import { Persistence } from './persist/persistence.ts';
+import { Recovery } from './recovery/recovery.ts';
+import { DEFAULT_STORE_OPTIONS, PodStore, type StoreOptions } from './store/store.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -27,8 +32,16 @@ export interface ServeOptions {
   /** A watch with no event or bookmark for this long is restarted (bookmarks come about once a minute). */
   watchSilenceMs: number;
   pollIntervalMs: number;
+  /** /readyz fails once every pods watch has been failing this long. */
+  notReadyAfterMs: number;
   logLevel: string;
+  /** Keep transitions, tombstones and the last answer per pod here (persist/); none: memory only. */
+  dataDir?: string;
+  /** The data directory's size bound, bytes. */
+  dataMaxBytes?: number;
 }
+
+export const DEFAULT_DATA_MAX_BYTES = 256 * 2 ** 20;
 
 /** A configuration the user must fix: one line, exit code 2. */
 export class ConfigError extends UsageError {}
@@ -77,8 +90,35 @@ export interface RunningProxy {
 
 /** Starts serving at once (probes answer while syncing) and syncs the cluster in the background. */
 export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts.logLevel })): Promise<RunningProxy> {
+  const startedAt = Date.now();
   const kubeConfig = loadKubeConfig(opts.kubeconfig, opts.context);
-  const store = new PodStore(opts.store);
+  const storeOptions = { ...DEFAULT_STORE_OPTIONS, ...opts.store };
+  const scope = JSON.stringify(opts.namespaces);
+  const loaded = opts.dataDir
+    ? DataDir.open(opts.dataDir, { ...storeOptions, maxBytes: opts.dataMaxBytes ?? DEFAULT_DATA_MAX_BYTES }, scope, log)
+    : null;
+  const recovery = new Recovery({
+    previous: loaded && {
+      lastSeen: loaded.state.meta.lastSeen,
+      answers: loaded.state.meta.answersComplete && loaded.state.meta.scope === scope ? loaded.state.answers : null,
+      transitions: loaded.state.transitions,
+    },
+    startedAt,
+    attributionDelayMs: storeOptions.attributionDelayMs,
+  });
+  const store = new PodStore({ ...storeOptions, recovery });
+  const dataDir = loaded?.dataDir ?? null;
+  const history = {
+    since: new Date(loaded?.state.meta.created ?? startedAt).toISOString(),
+    restored: loaded?.state.transitions.length ?? 0,
+  };
+  if (loaded) {
+    store.restore(loaded.state);
+    log.info(
+      { dataDir: opts.dataDir, transitions: history.restored, tombstones: loaded.state.tombstones.length },
+      'history restored'
+    );
+  }
   let startError = '';
   let lastEvent = 0;
   const cluster = new ClusterWatch({
@@ -107,17 +147,56 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
           lastSync: w.lastActivity,
         }));
   const metrics = new Metrics({ store, ksmCompatible: opts.ksmCompatibleMetrics, watchHealth });
+  /** Every first list is in (cluster.start() resolved), and what they prove is recorded. */
+  let listed = false;
+  let caughtUp = false;
+  const persistence =
+    loaded &&
+    new Persistence({
+      store,
+      dataDir: loaded.dataDir,
+      previousAnswers: loaded.state.answers,
+      synced: () => cluster.synced,
+      // Not before the catch-up of this start is recorded: killed earlier, the next start must
+      // still see the whole downtime.
+      watching: () =>
+        caughtUp && cluster.synced && cluster.watchers.every((w) => w.resource !== 'pods' || w.state === 'synced'),
+    });
+  const recoverGonePods = () => {
+    if (!cluster.synced) {
+      return;
+    }
+    const count = recovery.recoverGonePods(store);
+    caughtUp ||= listed;
+    if (count > 0) {
+      log.info({ count }, 'recovered disruptions of pods that went away while no proxy watched');
+    }
+  };
 
-  const status = () => {
+  /** What the proxy may read now in one scope: found at start, forbidden while its watch is refused. */
+  const access = (p: Permissions, resource: 'pods' | 'nodes' | 'events', scope: string | null): Access => {
+    const found =
+      resource === 'nodes' || scope === null ? p[resource] : p.byNamespace[scope][resource as 'pods' | 'events'];
+    const watcher = cluster.watchers.find((w) => w.resource === resource && w.scope === (scope ?? 'cluster'));
+    return watcher?.state === 'forbidden' ? 'forbidden' : found;
+  };
+  const acrossScopes = (p: Permissions, resource: 'pods' | 'events') =>
+    weakest((p.namespaces ?? [null]).map((ns) => access(p, resource, ns)));
+
+  const status = (): StatusResponse => {
     const p = cluster.permissions;
+    const permissions = p && {
+      pods: acrossScopes(p, 'pods'),
+      nodes: access(p, 'nodes', null),
+      events: acrossScopes(p, 'events'),
+    };
     const partial: string[] = [];
-    if (p?.nodes === 'forbidden') {
+    if (permissions?.nodes === 'forbidden') {
       partial.push('nodes: forbidden (node health and node-based initiators are unavailable)');
     }
-    const noEvents = Object.entries(p?.byNamespace ?? {})
-      .filter(([, a]) => a.events === 'forbidden')
-      .map(([ns]) => ns);
-    if (p?.events === 'forbidden' && (p.namespaces === null || noEvents.length === p.namespaces.length)) {
+    const scopes = p?.namespaces ?? [null];
+    const noEvents = p ? scopes.filter((ns) => access(p, 'events', ns) === 'forbidden') : [];
+    if (noEvents.length > 0 && noEvents.length === scopes.length) {
       partial.push('events: forbidden (event-based initiators are unavailable)');
     } else if (noEvents.length) {
       partial.push(
@@ -127,12 +206,15 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     if (p?.deniedNamespaces.length) {
       partial.push(`pods forbidden in namespaces: ${p.deniedNamespaces.join(', ')}`);
     }
+    if (dataDir?.failure) {
+      partial.push(`data directory: ${dataDir.failure} (the history is kept in memory only)`);
+    }
     const counts = store.counts();
     return {
       version: VERSION,
       cluster: { version: cluster.serverVersion, server: cluster.server },
       scope: { cluster: p ? p.namespaces === null : false, namespaces: p?.namespaces ?? [] },
-      permissions: p ? { pods: p.pods, nodes: p.nodes, events: p.events } : null,
+      permissions: permissions ?? null,
       synced: cluster.synced,
       lastEventAgeSeconds: lastEvent ? (Date.now() - lastEvent) / 1000 : null,
       counts: {
@@ -141,12 +223,26 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
         tombstones: counts.tombstones,
         transitions: counts.transitions,
       },
+      history: { persistent: dataDir !== null && !dataDir.failure, ...history, recovered: recovery.recovered },
       partial,
       stale: cluster.watchers
         .filter((w) => w.state !== 'synced')
         .map((w) => `${w.resource} (${w.scope}): ${w.state}${w.lastError ? ` — ${w.lastError}` : ''}`),
       error: startError || null,
     };
+  };
+
+  /** Not ready until synced, and again once no pods watch has worked for notReadyAfterMs. */
+  const notReady = (): string | undefined => {
+    if (!cluster.synced) {
+      return 'syncing';
+    }
+    const pods = cluster.watchers.filter((w) => w.resource === 'pods');
+    const now = Date.now();
+    if (pods.every((w) => w.failingSince > 0 && now - w.failingSince > opts.notReadyAfterMs)) {
+      return `pods unwatchable for more than ${Math.round(opts.notReadyAfterMs / 1000)}s`;
+    }
+    return undefined;
   };
 
   const app = await buildServer({
@@ -156,14 +252,26 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     token: opts.token,
     metricsToken: opts.metricsToken,
     tls: opts.tls,
-    ready: () => cluster.synced,
+    notReady,
     status,
   });
-  const url = await app.listen({ host: opts.host, port: opts.port });
+  let url: string;
+  try {
+    url = await app.listen({ host: opts.host, port: opts.port });
+  } catch (err) {
+    await persistence?.close(); // the writer thread would keep the process alive
+    throw err;
+  }
   log.info({ url, version: VERSION }, 'listening');
 
-  const ticker = setInterval(() => store.tick(), 5_000);
+  const ticker = setInterval(() => {
+    store.tick();
+    recoverGonePods();
+  }, 5_000);
   ticker.unref();
+  // Transitions waiting for their Event are recorded soon after the attribution delay runs out.
+  const settler = setInterval(() => store.settleDue(), 1_000);
+  settler.unref();
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
   // Retry start-up (API server unreachable, RBAC not there yet) with backoff; status shows why.
@@ -177,6 +285,8 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
         } // stop() came while the first list was running
         else {
           log.info(store.counts(), 'initial sync done');
+          listed = true;
+          recoverGonePods();
         }
         return;
       } catch (err) {
@@ -198,9 +308,11 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     async stop() {
       stopped = true;
       clearInterval(ticker);
+      clearInterval(settler);
       clearTimeout(retry);
       cluster.stop();
       await app.close();
+      await persistence?.close();
     },
   };
 }

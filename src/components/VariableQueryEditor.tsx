@@ -2,20 +2,15 @@ import React, { useId } from 'react';
 import { QueryEditorProps } from '@grafana/data';
 import { InlineField, Input, RadioButtonGroup, Stack } from '@grafana/ui';
 
+import { ValueKind } from '../../pkg-proxy/src/contract';
 import type { DataSource } from '../datasource';
-import {
-  DEFAULT_VARIABLE_QUERY,
-  PodReasonsOptions,
-  PodReasonsQuery,
-  PodReasonsVariableQuery,
-  VariableKind,
-} from '../types';
+import { DEFAULT_VARIABLE_QUERY, PodReasonsOptions, PodReasonsQuery, PodReasonsVariableQuery } from '../types';
 
 const LABEL_WIDTH = 20;
 
 type Props = QueryEditorProps<DataSource, PodReasonsQuery, PodReasonsOptions, PodReasonsVariableQuery>;
 
-const KINDS: Array<{ value: VariableKind; label: string; description: string }> = [
+const KINDS: Array<{ value: ValueKind; label: string; description: string }> = [
   { value: 'namespaces', label: 'Namespaces', description: 'Namespaces with pods' },
   { value: 'nodes', label: 'Nodes', description: 'Nodes pods run on' },
   { value: 'reasons', label: 'Reasons', description: 'Primary reasons seen' },

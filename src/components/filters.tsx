@@ -3,9 +3,9 @@ import { InlineField, InlineSwitch, Input, RadioButtonGroup } from '@grafana/ui'
 
 import type { DataSource } from '../datasource';
 import { interpolateList } from '../interpolate';
+import { CATEGORIES, INITIATORS } from '../../pkg-proxy/src/contract';
 import { DEFAULT_LIMIT, GROUP_BY, MAX_LIMIT } from '../query';
 import { PodReasonsQuery } from '../types';
-import { CATEGORIES, INITIATORS } from '../vocabulary';
 import { ValuesPicker } from './ValuesPicker';
 
 /** What every filter control gets: the query, and a way to change some of its fields. */

@@ -1,6 +1,6 @@
 // Proxy answers for tests, shaped like docs/http-api.md. Only type imports, so Node can load this
 // file as it is (the browser test's canned proxy uses it too).
-import type { PodItem, StatusResponse, SummaryResponse, TransitionItem } from '../apiTypes';
+import type { PodItem, StatusResponse, SummaryResponse, TransitionItem } from '../../pkg-proxy/src/contract';
 
 export function pod(overrides: Partial<PodItem> = {}): PodItem {
   return {
@@ -42,6 +42,7 @@ export function transition(overrides: Partial<TransitionItem> = {}): TransitionI
     detail: 'Underutilized',
     message: 'Eviction API: evicting',
     deleted: false,
+    recovered: false,
     ...overrides,
   };
 }
@@ -79,8 +80,10 @@ export function status(overrides: Partial<StatusResponse> = {}): StatusResponse 
     synced: true,
     lastEventAgeSeconds: 1.2,
     counts: { pods: 120, abnormal: 4, tombstones: 3, transitions: 17 },
+    history: { persistent: false, since: '2026-11-28T07:00:00.000Z', restored: 0, recovered: 0 },
     partial: [],
     stale: [],
+    error: null,
     ...overrides,
   };
 }

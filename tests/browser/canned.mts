@@ -1,7 +1,7 @@
 // Canned answers of a Pod Reasons proxy for the browser test: a small cluster, filtered like the
 // real proxy filters (docs/http-api.md), and a 400 for parameters it would refuse.
 import { pod, status, transition } from '../../src/testing/samples.ts';
-import { CATEGORIES } from '../../src/vocabulary.ts';
+import { CATEGORIES } from '../../pkg-proxy/src/contract/index.ts';
 
 const HOUR = 3600_000;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();

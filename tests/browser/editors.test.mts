@@ -5,14 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import webpack from 'webpack';
+import type { Browser, Page } from 'playwright-core';
 
-import { startApiServer } from '../cluster/apiserver.ts';
-import { Cluster } from '../cluster/driver.ts';
-import { SCENARIOS, createNodes } from '../cluster/scenarios.ts';
-import { serve } from '../../pkg-proxy/src/serve.ts';
 import { answer } from './canned.mts';
+import { bundle, launchChromium, openView, waitForRows, type View } from './browser.mts';
+import { startLiveProxy } from './live.mts';
 import { startPageServer, type PageServer } from './server.mts';
 import { pageConfig } from './webpack.config.mts';
 
@@ -20,39 +17,13 @@ const root = path.resolve(import.meta.dirname, '../..');
 const bundleDir = path.join(root, '.cache', 'browser-page');
 const screenshots = path.join(root, 'tests', 'screenshots');
 
-/** The system's Chromium (Playwright's own browser download is not needed), quietly and without a sandbox (containers). */
-const CHROMIUM = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-};
-
 let browser: Browser;
 let server: PageServer;
 
-function bundle(): Promise<void> {
-  return new Promise((resolve, reject) =>
-    webpack(pageConfig(bundleDir), (error, stats) => {
-      if (error || stats?.hasErrors()) {
-        reject(error ?? new Error(stats?.toString('errors-only')));
-      } else {
-        resolve();
-      }
-    })
-  );
-}
-
 before(async () => {
-  await Promise.all([bundle(), mkdir(screenshots, { recursive: true })]);
+  await Promise.all([bundle(pageConfig(bundleDir)), mkdir(screenshots, { recursive: true })]);
   server = await startPageServer(bundleDir, answer);
-  browser = await chromium.launch(CHROMIUM);
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -60,30 +31,8 @@ after(async () => {
   await server?.close();
 });
 
-interface View {
-  page: Page;
-  /** Uncaught exceptions, console errors and failed requests, except for Grafana's own static files. */
-  problems: string[];
-}
-
-async function open(params: Record<string, string>, pageServer: PageServer = server): Promise<View> {
-  const page = await browser.newPage({ viewport: { width: 1240, height: 900 } });
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('response', (response) => {
-    // Grafana serves its fonts and a few icons under /public/; the npm packages do not carry them.
-    if (response.status() >= 400 && !new URL(response.url()).pathname.startsWith('/public/')) {
-      problems.push(`${response.status()} ${response.url()}`);
-    }
-  });
-  page.on('console', (message) => {
-    // Failed loads are judged by their responses above.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      problems.push(message.text());
-    }
-  });
-  await page.goto(`${pageServer.origin}/?${new URLSearchParams({ proxy: pageServer.origin, ...params })}`);
-  return { page, problems };
+function open(params: Record<string, string>, pageServer: PageServer = server): Promise<View> {
+  return openView(browser, `${pageServer.origin}/?${new URLSearchParams({ proxy: pageServer.origin, ...params })}`);
 }
 
 async function finish({ page, problems }: View, name: string) {
@@ -107,8 +56,6 @@ async function pickCustom(page: Page, label: string, value: string) {
   await page.getByRole('option', { name: new RegExp(`^${value}\\b`) }).click();
   await page.keyboard.press('Escape');
 }
-
-const rows = (page: Page, count: number) => page.locator(`[data-testid="frame"][data-rows="${count}"]`).waitFor();
 
 /** The proxy requests of one endpoint since `since`, as path and query. */
 function requested(endpoint: string, since = 0): string[] {
@@ -140,9 +87,9 @@ test('pods: abnormal pods, then one namespace picked from the proxy and a label 
   const since = server.requests.length;
   const view = await open({ view: 'query', queryType: 'pods' });
   const { page } = view;
-  await rows(page, 4);
+  await waitForRows(page, 4);
   await pick(page, 'Namespaces', 'shop');
-  await rows(page, 3);
+  await waitForRows(page, 3);
   await page.getByLabel('Labels').fill('app=web');
   await page.getByLabel('Labels').blur();
   await page.getByText('"labelSelector":"app=web"').waitFor();
@@ -155,7 +102,7 @@ test('reason counts grouped by category', async () => {
   const view = await open({ view: 'query', queryType: 'counts' });
   const { page } = view;
   await page.getByRole('radio', { name: 'Category' }).click({ force: true });
-  await rows(page, 3);
+  await waitForRows(page, 3);
   const table = await page.getByTestId('results').innerText();
   for (const text of ['Category', 'Pods', 'eviction', 'container', 'scheduling']) {
     assert.ok(table.includes(text), `${text} in ${table}`);
@@ -167,9 +114,9 @@ test('transitions: a custom reason, and a category the proxy would refuse', asyn
   const since = server.requests.length;
   const view = await open({ view: 'query', queryType: 'transitions' });
   const { page } = view;
-  await rows(page, 4);
+  await waitForRows(page, 4);
   await pick(page, 'Reasons', 'Evicted');
-  await rows(page, 1);
+  await waitForRows(page, 1);
   await pickCustom(page, 'Categories', 'bogus');
   // Both the editor and the panel say why; the proxy is not asked.
   await page.getByTestId('results').getByText('Unknown category "bogus".').waitFor();
@@ -182,7 +129,7 @@ test('time series grouped by reason over the panel interval', async () => {
   const since = server.requests.length;
   const view = await open({ view: 'query', queryType: 'timeseries' });
   const { page } = view;
-  await rows(page, 60);
+  await waitForRows(page, 60);
   const [search] = requested('series', since);
   assert.match(search, /step=60000&groupBy=reason$/);
   const table = await page.getByTestId('results').innerText();
@@ -220,44 +167,40 @@ test('annotation editor: Karpenter evictions become annotations', async () => {
 });
 
 test('end to end: the Pods query through the data source, the real proxy and the real API server', async () => {
-  const apiServer = await startApiServer();
-  const token = 'browser-e2e-token';
-  const proxy = await serve({
-    kubeconfig: apiServer.kubeconfigPath,
-    context: 'cluster-reader',
-    host: '127.0.0.1',
-    port: 0,
-    namespaces: null,
-    token,
-    ksmCompatibleMetrics: false,
-    store: {},
-    watchTimeoutSeconds: 300,
-    watchSilenceMs: 90_000,
-    pollIntervalMs: 15_000,
-    logLevel: 'silent',
-  });
+  const proxy = await startLiveProxy(
+    ['crashloop-oom', 'karpenter-eviction', 'node-pressure-eviction', 'running'].map((name) => ({
+      namespace: 'shop',
+      name,
+      scenario: name,
+    }))
+  );
   // The page server forwards /api/v1 to the proxy, as Grafana's data-source proxy route would.
   const live = await startPageServer(bundleDir, proxy.url);
   try {
-    const cluster = new Cluster(apiServer.kubeConfig('admin'));
-    await cluster.ensureNamespace('shop');
-    const nodes = await createNodes(cluster, 'e2e');
-    for (const name of ['crashloop-oom', 'karpenter-eviction', 'node-pressure-eviction', 'running']) {
-      await SCENARIOS.find((s) => s.name === name)!.play(cluster, 'shop', name, nodes);
-    }
-    const view = await open({ view: 'query', queryType: 'pods', token }, live);
+    const view = await open({ view: 'query', queryType: 'pods', token: proxy.token }, live);
     const { page } = view;
     // Three abnormal pods; the healthy one is not listed by the default abnormal-only query.
-    await rows(page, 3);
+    await waitForRows(page, 3);
     const table = await page.getByTestId('results').innerText();
-    for (const text of ['crashloop-oom', 'OOMKilled', 'karpenter-eviction', 'EvictionByEvictionAPI', 'karpenter', 'Underutilized', 'Evicted', 'memory']) {
+    for (const text of [
+      'crashloop-oom',
+      'OOMKilled',
+      'karpenter-eviction',
+      'EvictionByEvictionAPI',
+      'karpenter',
+      'Underutilized',
+      'Evicted',
+      'memory',
+    ]) {
       assert.ok(table.includes(text), `${text} in ${table}`);
     }
-    assert.ok(live.requests.some((u) => u.pathname === '/api/v1/pods'), 'the page asked the real proxy');
+    assert.ok(
+      live.requests.some((u) => u.pathname === '/api/v1/pods'),
+      'the page asked the real proxy'
+    );
     await finish(view, 'end-to-end-pods');
   } finally {
     await live.close();
     await proxy.stop();
-    await apiServer.stop();
   }
 });

@@ -12,9 +12,17 @@ export interface PageServer {
   close: () => Promise<void>;
 }
 
-// Grafana's HTML sets grafanaBootData before any plugin code runs; @grafana/runtime reads it on load.
-const PAGE = `<!doctype html>
-<html><head><meta charset="utf-8"><title>Pod Reasons editors</title>
+export interface PageServerOptions {
+  /** The bundle the page runs, from the bundle folder (default page.js). */
+  script?: string;
+  /** More static folders by URL prefix, e.g. a plugin under /public/plugins/<id>/ as Grafana serves it. */
+  folders?: Record<string, string>;
+}
+
+// Grafana's HTML names its sub path in <base href> and sets grafanaBootData before any plugin code
+// runs; @grafana/runtime reads it on load.
+const page = (script: string) => `<!doctype html>
+<html><head><meta charset="utf-8"><title>Pod Reasons editors</title><base href="/">
 <script>
   window.grafanaBootData = {
     assets: { dark: '', light: '' },
@@ -23,18 +31,28 @@ const PAGE = `<!doctype html>
     navTree: [],
   };
 </script></head>
-<body><div id="root"></div><script src="/page.js"></script></body></html>`;
+<body><div id="root"></div><script src="/${script}"></script></body></html>`;
 
 /** Where Grafana serves @grafana/ui's icons from, and where the package keeps them. */
 const ICONS_URL = '/public/build/img/icons/';
 const ICONS_DIR = path.resolve(import.meta.dirname, '../../node_modules/@grafana/ui/dist/public/img/icons');
+/** Grafana's UI font, Inter: Grafana serves the web fonts of its release from here. */
+const FONTS_URL = '/public/fonts/inter/';
+const FONTS_DIR = path.resolve(import.meta.dirname, '../../node_modules/inter-ui/web');
 
 /** A file under `dir` (normalising an absolute path drops any `..`), or undefined if there is none. */
 function readUnder(dir: string, relative: string): Promise<Buffer | undefined> {
   return readFile(path.join(dir, path.normalize(`/${relative}`))).catch(() => undefined);
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.svg': 'image/svg+xml', '.ttf': 'font/ttf' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ttf': 'font/ttf',
+  '.woff2': 'font/woff2',
+};
 
 function canned(answer: ProxyAnswer, url: URL) {
   const { status, body } = answer(url.pathname.slice('/api/v1/'.length), url.searchParams);
@@ -54,7 +72,12 @@ async function forward(base: string, url: URL, authorization?: string) {
  * free port: canned answers, or those of a running proxy when `proxy` is its base URL (so the page
  * needs no cross-origin requests).
  */
-export async function startPageServer(bundleDir: string, proxy: ProxyAnswer | string): Promise<PageServer> {
+export async function startPageServer(
+  bundleDir: string,
+  proxy: ProxyAnswer | string,
+  { script = 'page.js', folders = {} }: PageServerOptions = {}
+): Promise<PageServer> {
+  const statics = Object.entries({ ...folders, [ICONS_URL]: ICONS_DIR, [FONTS_URL]: FONTS_DIR, '/': bundleDir });
   const requests: URL[] = [];
   const server: Server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -66,12 +89,11 @@ export async function startPageServer(bundleDir: string, proxy: ProxyAnswer | st
       return;
     }
     if (url.pathname === '/') {
-      response.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+      response.writeHead(200, { 'content-type': 'text/html' }).end(page(script));
       return;
     }
-    const content = url.pathname.startsWith(ICONS_URL)
-      ? await readUnder(ICONS_DIR, url.pathname.slice(ICONS_URL.length))
-      : await readUnder(bundleDir, url.pathname);
+    const [prefix, dir] = statics.find(([prefix]) => url.pathname.startsWith(prefix))!;
+    const content = await readUnder(dir, url.pathname.slice(prefix.length));
     if (!content) {
       response.writeHead(404).end();
       return;

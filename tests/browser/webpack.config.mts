@@ -5,17 +5,18 @@ const here = import.meta.dirname;
 const root = path.resolve(here, '../..');
 
 /**
- * Bundles the test page with React, rxjs and the real @grafana/ui, data and runtime inside: outside
- * Grafana nothing provides them, unlike the plugin build, which leaves them external.
+ * Bundles a test page with React, rxjs and the real @grafana/ui, data and runtime inside: outside
+ * Grafana nothing provides them, unlike the plugin build, which leaves them external. `name` is the
+ * page's folder here and the name of its bundle.
  */
-export function pageConfig(outputPath: string): Configuration {
+export function pageConfig(outputPath: string, name: 'page' | 'host' = 'page'): Configuration {
   return {
     mode: 'development',
     devtool: false,
     context: root,
-    entry: path.join(here, 'page', 'index.tsx'),
-    output: { path: outputPath, filename: 'page.js', publicPath: '/', clean: true },
-    cache: { type: 'filesystem', cacheDirectory: path.join(root, '.cache', 'webpack-browser-page') },
+    entry: path.join(here, name, 'index.tsx'),
+    output: { path: outputPath, filename: `${name}.js`, publicPath: '/', clean: true },
+    cache: { type: 'filesystem', cacheDirectory: path.join(root, '.cache', `webpack-browser-${name}`) },
     resolve: { extensions: ['.tsx', '.ts', '.mjs', '.js'] },
     module: {
       rules: [

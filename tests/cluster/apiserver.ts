@@ -172,6 +172,25 @@ async function main(): Promise<void> {
   const stop = () => void server.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // `npm run apiserver` killed with SIGTERM exits without passing it on through its shell: this
+  // process is then orphaned, and stops the harness rather than leave it running.
+  // process.ppid is read once at start-up: ask the kernel for the current parent (Linux), or
+  // whether the first one still exists.
+  const parent = process.ppid;
+  const parentGone = () => {
+    try {
+      const stat = readFileSync('/proc/self/stat', 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== parent;
+    } catch {
+      try {
+        process.kill(parent, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    }
+  };
+  setInterval(() => parentGone() && stop(), 1000).unref();
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,4 +1,8 @@
 // Self-tests of the real API server harness: the behaviours the proxy's tests rely on.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -94,4 +98,42 @@ test('after compaction a watch from an old resourceVersion gets 410 Gone', async
   );
   const gone = res.status === 410 || /"code":410/.test(res.body);
   assert.ok(gone, `expected 410 Gone, got HTTP ${res.status}: ${res.body.slice(0, 200)}`);
+});
+
+test('`npm run apiserver` stopped by SIGTERM leaves no API server or etcd running', async () => {
+  // npm runs the script through a shell that does not pass SIGTERM on; killing that parent is the same.
+  const script = fileURLToPath(new URL('./apiserver.ts', import.meta.url));
+  const parent = spawn('sh', ['-c', `"${process.execPath}" "${script}"; true`], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const ready = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    parent.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk;
+      const m = /^READY kubeconfig=(.+)$/m.exec(out);
+      if (m) {
+        resolve(dirname(m[1]));
+      }
+    });
+    parent.once('exit', () => reject(new Error('the harness exited before it was ready')));
+  });
+  const pids = ['up.pid', 'apiserver.pid'].map((f) => Number(readFileSync(join(ready, f), 'utf8')));
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  assert.ok(pids.every(alive));
+  parent.kill('SIGKILL');
+  // Stopping waits up to 3 s for kube-apiserver and 10 s for etcd.
+  const deadline = Date.now() + 30_000;
+  while (pids.some(alive) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const left = pids.filter(alive);
+  left.forEach((pid) => process.kill(pid, 'SIGKILL')); // never leave them to a later run
+  assert.deepEqual(left, [], 'harness processes still running');
 });

@@ -5,7 +5,8 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { copyArgs, execForm, parseDockerfile } from './dockerfile.ts';
-import { PLUGIN_ID, datasources, readText, readYaml, repo, root } from './lib.ts';
+import { PACKAGE_DIR, zipName } from '../../scripts/package.ts';
+import { PLUGIN_ID, datasources, readJson, readText, readYaml, repo, root } from './lib.ts';
 
 const compose = readYaml('docker-compose.yaml');
 
@@ -67,7 +68,7 @@ describe('docker-compose.yaml', () => {
     }
   });
 
-  test('every bind mount points at an existing path, except the plugin build output', () => {
+  test('every bind mount points at an existing path, except the plugin package folder', () => {
     for (const name of Object.keys(compose.services)) {
       const svc = service(name);
       for (const { source } of (svc.volumes ?? []).map(volume)) {
@@ -75,9 +76,8 @@ describe('docker-compose.yaml', () => {
           assert.ok(source in (compose.volumes ?? {}), `${name}: volume ${source} is not declared`);
           continue;
         }
-        // dist/ is what `npm run build` writes (DIST_DIR of the scaffold's bundler).
-        if (hostPath(svc, source) === repo('dist')) {
-          assert.match(readText('.config/bundler/constants.ts'), /DIST_DIR = 'dist'/);
+        // What `npm run package` writes.
+        if (hostPath(svc, source) === PACKAGE_DIR) {
           continue;
         }
         assert.ok(existsSync(hostPath(svc, source)), `${name}: ${source} does not exist`);
@@ -89,15 +89,28 @@ describe('docker-compose.yaml', () => {
     const grafana = service('grafana');
     const mounts = grafana.volumes.map(volume);
 
-    test('is Grafana 13.2 on port 3000 with the plugin, unsigned loading allowed for its id', () => {
+    test('is Grafana 13.2 on port 3000, unsigned loading allowed for the plugin id', () => {
       assert.match(unsetEnv(grafana.build.args.grafana_version), /^13\.2\.\d+$/);
       assert.ok(
         grafana.ports.some((p: string) => p.startsWith('3000:3000')),
         'port 3000'
       );
-      const plugin = mounts.find((m: any) => m.target === `/var/lib/grafana/plugins/${PLUGIN_ID}`);
-      assert.equal(plugin && hostPath(grafana, plugin.source), repo('dist'));
       assert.ok(grafana.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS.split(',').includes(PLUGIN_ID));
+    });
+
+    test('installs the plugin from the zip of `npm run package`, as "URL;plugin id" like any plugin zip', () => {
+      const [url, id] = grafana.environment.GF_INSTALL_PLUGINS.split(';');
+      assert.equal(id, PLUGIN_ID);
+      // Grafana reads a local path as the URL; the zip comes from a read-only mount of the package folder.
+      const mount = mounts.find((m: any) => url.startsWith(`${m.target}/`));
+      assert.ok(mount, `${url} is in no mounted folder`);
+      assert.equal(hostPath(grafana, mount.source), PACKAGE_DIR);
+      assert.equal(mount.mode, 'ro');
+      assert.equal(posix.basename(url), zipName(PLUGIN_ID, readJson('package.json').version));
+      assert.ok(
+        !mounts.some((m: any) => m.target.startsWith('/var/lib/grafana/plugins')),
+        'a mount in the plugin directory would shadow the install'
+      );
     });
 
     test('mounts provisioning/ where Grafana reads it', () => {
@@ -254,7 +267,6 @@ describe('images built from the repository root', () => {
     assert.deepEqual(entry, [
       'node',
       '--max-semi-space-size=2',
-      '--optimize-for-size',
       'pkg-proxy/dist/podreasons.mjs',
       'serve',
     ]);

@@ -1,85 +1,72 @@
-// pkg-proxy/deploy: rendered by kustomize itself, checked for what the proxy needs (read-only RBAC,
-// hardened pod, probes, token from a Secret, matching Service, NetworkPolicy and ServiceMonitor),
-// then sent to a real API server: every object with server-side dry-run and strict field
-// validation, and the RBAC for real, to ask the server what the proxy's service account may do.
+// pkg-proxy/deploy/helm/podreasons: linted and rendered by Helm itself (built from its Go module),
+// checked for what the proxy needs and against the provisioning/ files it reads, then taken to a
+// real API server: every object of every profile by server-side dry-run with strict field
+// validation in a namespace that enforces Pod Security "restricted", a real install and upgrade,
+// the proxy running on its ServiceAccount's token, and that account's permissions as the server
+// sees them.
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { PROMETHEUS_RULES, readYaml } from './lib.ts';
-import { apiServer, kubeRequest, kustomize, objectPath, serverSideApply } from './kube.ts';
+import { stringify } from 'yaml';
+import { helm } from '../cluster/helm.ts';
+import { apiServer, kubeRequest, objectPath, serverSideApply, serviceAccountKubeconfig } from './kube.ts';
+import {
+  DASHBOARD_FILES,
+  PROMETHEUS_RULES,
+  datasourceRefs,
+  datasources,
+  eventually,
+  freePort,
+  parseYamlDocuments,
+  readJson,
+  readText,
+  readYaml,
+  repo,
+  root,
+  run,
+  startProcess,
+  type Started,
+} from './lib.ts';
 
-const SA_USER = 'system:serviceaccount:podreasons:podreasons';
-const SA_GROUPS = ['system:serviceaccounts', 'system:serviceaccounts:podreasons', 'system:authenticated'];
+const CHART_DIR = 'pkg-proxy/deploy/helm/podreasons';
+const CHART = repo(CHART_DIR);
+const RELEASE = 'podreasons';
+const NAMESPACE = 'podreasons';
+const WATCHED = ['team-a', 'team-b'];
 const READ = ['get', 'list', 'watch'];
-
-/**
- * The ServiceMonitor CRD is not part of Kubernetes. This stand-in declares only the fields this
- * project sets, typed as in the Prometheus Operator's API reference, so that strict validation
- * rejects a misspelt or mistyped field; it proves nothing about fields it does not declare.
- */
-const SERVICE_MONITOR_CRD = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'servicemonitors.monitoring.coreos.com' },
-  spec: {
-    group: 'monitoring.coreos.com',
-    scope: 'Namespaced',
-    names: {
-      kind: 'ServiceMonitor',
-      listKind: 'ServiceMonitorList',
-      plural: 'servicemonitors',
-      singular: 'servicemonitor',
-    },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: {
-                type: 'object',
-                required: ['selector'],
-                properties: {
-                  jobLabel: { type: 'string' },
-                  selector: {
-                    type: 'object',
-                    properties: { matchLabels: { type: 'object', additionalProperties: { type: 'string' } } },
-                  },
-                  namespaceSelector: {
-                    type: 'object',
-                    properties: { any: { type: 'boolean' }, matchNames: { type: 'array', items: { type: 'string' } } },
-                  },
-                  endpoints: {
-                    type: 'array',
-                    items: {
-                      type: 'object',
-                      properties: {
-                        port: { type: 'string' },
-                        path: { type: 'string' },
-                        scheme: { type: 'string', enum: ['http', 'https'] },
-                        interval: {
-                          type: 'string',
-                          pattern: '^(0|(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$',
-                        },
-                        honorLabels: { type: 'boolean' },
-                      },
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-    ],
-  },
+const RESTRICTED = {
+  'pod-security.kubernetes.io/enforce': 'restricted',
+  'pod-security.kubernetes.io/enforce-version': 'latest',
 };
 
-const find = (objects: any[], kind: string, name?: string) =>
-  objects.filter((o) => o.kind === kind && (!name || o.metadata.name === name));
+/** The values of the issue's "done when", plus what kube-prometheus-stack selects by. */
+const KUBE_PROMETHEUS_STACK = [
+  'serviceMonitor.enabled=true',
+  'prometheusRule.enabled=true',
+  'grafana.dashboards.enabled=true',
+  'grafana.datasource.enabled=true',
+  'serviceMonitor.labels.release=kube-prometheus-stack',
+  'prometheusRule.labels.release=kube-prometheus-stack',
+  'networkPolicy.enabled=true',
+];
+const PROFILES: Record<string, string[]> = {
+  default: [],
+  namespaced: [`namespaces={${WATCHED.join(',')}}`],
+  ha: ['replicaCount=2', 'doNotDisrupt=true'],
+  'kube-prometheus-stack': KUBE_PROMETHEUS_STACK,
+};
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const setArgs = (values: string[]) => values.flatMap((v) => ['--set', v]);
+const render = async (values: string[], chart = CHART): Promise<any[]> =>
+  parseYamlDocuments(
+    (await helm(['template', RELEASE, chart, '--namespace', NAMESPACE, ...setArgs(values)], log)).stdout
+  );
+
+const find = (objects: any[], kind: string) => objects.filter((o) => o.kind === kind);
 const one = (objects: any[], kind: string) => {
   const found = find(objects, kind);
   assert.equal(found.length, 1, `expected one ${kind}, found ${found.length}`);
@@ -87,89 +74,115 @@ const one = (objects: any[], kind: string) => {
 };
 const selects = (selector: Record<string, string>, labels: Record<string, string>) =>
   Object.entries(selector).every(([k, v]) => labels?.[k] === v);
-const proxyContainer = (objects: any[]) => one(objects, 'Deployment').spec.template.spec.containers[0];
+const podSpec = (objects: any[]) => one(objects, 'Deployment').spec.template.spec;
+const proxyContainer = (objects: any[]) => podSpec(objects).containers[0];
 const flagValue = (args: string[], name: string) => args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+const labelled = (objects: any[], label: string) =>
+  find(objects, 'ConfigMap').filter((c) => c.metadata.labels?.[label]);
 
-let base: any[];
-let namespaced: any[];
-let monitored: any[];
+const rendered: Record<string, any[]> = {};
+let work: string;
 
 before(async () => {
-  [base, namespaced, monitored] = await Promise.all(
-    ['base', 'overlays/namespaced', 'overlays/servicemonitor'].map((dir) => kustomize(`pkg-proxy/deploy/${dir}`))
-  );
+  work = mkdtempSync(join(tmpdir(), 'podreasons-chart-'));
+  for (const [profile, values] of Object.entries(PROFILES)) {
+    rendered[profile] = await render(values);
+  }
 });
 
-describe('rendered manifests', () => {
-  test('the base holds the proxy and its read-only cluster RBAC', () => {
-    assert.deepEqual(base.map((o) => o.kind).sort(), [
+after(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the chart, rendered', () => {
+  test('helm lint passes for every profile, warnings included', async () => {
+    for (const values of Object.values(PROFILES)) {
+      const { stdout } = await helm(['lint', CHART, '--strict', '--namespace', NAMESPACE, ...setArgs(values)]);
+      assert.match(stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+    }
+  });
+
+  test('the values schema rejects unknown and mistyped values', async () => {
+    await assert.rejects(render(['replicas=2']), /replicas/);
+    await assert.rejects(render(['replicaCount=two']), /replicaCount/);
+    await assert.rejects(render(['extraArgs={serve}']), /extraArgs/);
+  });
+
+  test('by default: the proxy with read-only cluster RBAC and its token Secret', () => {
+    const objects = rendered.default;
+    assert.deepEqual(objects.map((o) => o.kind).sort(), [
       'ClusterRole',
       'ClusterRoleBinding',
       'Deployment',
-      'Namespace',
-      'NetworkPolicy',
+      'Secret',
       'Service',
       'ServiceAccount',
     ]);
-    const role = one(base, 'ClusterRole');
-    assert.deepEqual(role.rules, [
+    for (const obj of objects.filter((o) => !o.kind.startsWith('Cluster'))) {
+      assert.equal(obj.metadata.namespace, NAMESPACE, `${obj.kind} in the release namespace`);
+    }
+    assert.deepEqual(one(objects, 'ClusterRole').rules, [
       { apiGroups: [''], resources: ['pods', 'nodes', 'events'], verbs: READ },
       { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ },
     ]);
-    const binding = one(base, 'ClusterRoleBinding');
-    assert.equal(binding.roleRef.name, role.metadata.name);
-    const sa = one(base, 'ServiceAccount');
-    assert.deepEqual(binding.subjects, [
-      { kind: 'ServiceAccount', name: sa.metadata.name, namespace: sa.metadata.namespace },
-    ]);
+    const binding = one(objects, 'ClusterRoleBinding');
+    assert.equal(binding.roleRef.name, one(objects, 'ClusterRole').metadata.name);
+    const sa = one(objects, 'ServiceAccount');
+    assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: sa.metadata.name, namespace: NAMESPACE }]);
+    assert.equal(podSpec(objects).serviceAccountName, sa.metadata.name);
+    assert.equal(one(objects, 'Deployment').spec.replicas, 1);
   });
 
-  test('the pod is non-root, read-only, bounded, probed, and gets its token from a Secret', () => {
-    const deployment = one(base, 'Deployment');
-    const pod = deployment.spec.template.spec;
-    const container = proxyContainer(base);
-    assert.equal(pod.serviceAccountName, one(base, 'ServiceAccount').metadata.name);
-    assert.equal(pod.securityContext.runAsNonRoot, true);
-    assert.ok(pod.securityContext.runAsUser > 0);
+  test('the pod is non-root, read-only, bounded, probed, and gets its token from the Secret', () => {
+    const objects = rendered.default;
+    const pod = podSpec(objects);
+    const container = proxyContainer(objects);
+    assert.deepEqual(pod.securityContext, {
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     assert.deepEqual(container.securityContext, {
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
     });
-    // The only writable place is an emptyDir at /tmp.
     const tmp = container.volumeMounts.find((m: any) => m.mountPath === '/tmp');
-    assert.ok(pod.volumes.find((v: any) => v.name === tmp?.name)?.emptyDir, 'no emptyDir at /tmp');
-    assert.ok(
-      container.resources.requests.cpu && container.resources.requests.memory && container.resources.limits.memory
-    );
+    assert.ok(pod.volumes.find((v: any) => v.name === tmp?.name)?.emptyDir, 'the only writable place is an emptyDir');
+    assert.deepEqual(container.resources, { requests: { cpu: '100m', memory: '384Mi' }, limits: { memory: '1Gi' } });
     const [port] = container.ports;
-    assert.equal(flagValue(container.args, '--listen'), `0.0.0.0:${port.containerPort}`);
+    assert.deepEqual(container.args, ['serve', `--listen=0.0.0.0:${port.containerPort}`]);
     assert.deepEqual(
-      [container.readinessProbe.httpGet.path, container.readinessProbe.httpGet.port],
-      ['/readyz', port.name]
+      [container.readinessProbe.httpGet, container.livenessProbe.httpGet],
+      [
+        { path: '/readyz', port: port.name },
+        { path: '/healthz', port: port.name },
+      ]
     );
-    assert.deepEqual(
-      [container.livenessProbe.httpGet.path, container.livenessProbe.httpGet.port],
-      ['/healthz', port.name]
-    );
-    const token = container.env.find((e: any) => e.name === 'PODREASONS_TOKEN');
-    assert.ok(
-      token?.valueFrom?.secretKeyRef?.name && token.valueFrom.secretKeyRef.key,
-      'PODREASONS_TOKEN comes from a Secret'
-    );
+    const token = container.env.find((e: any) => e.name === 'PODREASONS_TOKEN').valueFrom.secretKeyRef;
+    const secret = one(objects, 'Secret');
+    assert.equal(token.name, secret.metadata.name);
+    assert.match(Buffer.from(secret.data[token.key], 'base64').toString(), /^[A-Za-z0-9]{48}$/);
     assert.ok(!container.env.some((e: any) => 'value' in e && /token/i.test(e.name)), 'no token in plain text');
   });
 
-  test('the Service and NetworkPolicy select the proxy pods and its port', () => {
-    const podLabels = one(base, 'Deployment').spec.template.metadata.labels;
-    const port = proxyContainer(base).ports[0];
-    const service = one(base, 'Service');
+  test('an existing Secret replaces the generated one', async () => {
+    const objects = await render(['auth.existingSecret=grafana-shared', 'auth.secretKey=proxy-token']);
+    assert.equal(find(objects, 'Secret').length, 0);
+    const token = proxyContainer(objects).env.find((e: any) => e.name === 'PODREASONS_TOKEN');
+    assert.deepEqual(token.valueFrom.secretKeyRef, { name: 'grafana-shared', key: 'proxy-token' });
+  });
+
+  test('the Service and the NetworkPolicy select the proxy pods and their port', () => {
+    const objects = rendered['kube-prometheus-stack'];
+    const podLabels = one(objects, 'Deployment').spec.template.metadata.labels;
+    const port = proxyContainer(objects).ports[0];
+    const service = one(objects, 'Service');
     assert.ok(selects(service.spec.selector, podLabels));
     assert.deepEqual(
       service.spec.ports.map((p: any) => p.targetPort),
       [port.name]
     );
-    const policy = one(base, 'NetworkPolicy');
+    const policy = one(objects, 'NetworkPolicy');
     assert.ok(selects(policy.spec.podSelector.matchLabels, podLabels));
     assert.deepEqual(policy.spec.policyTypes, ['Ingress', 'Egress']);
     assert.deepEqual(
@@ -181,50 +194,273 @@ describe('rendered manifests', () => {
       'ingress is restricted to named callers'
     );
     assert.deepEqual(policy.spec.egress.flatMap((r: any) => r.ports.map((p: any) => p.port)).sort(), [443, 6443]);
+    assert.equal(find(rendered.default, 'NetworkPolicy').length, 0, 'off by default');
   });
 
-  test('the namespaced overlay trades the ClusterRole for a Role in each watched namespace', () => {
-    assert.equal(find(namespaced, 'ClusterRole').length + find(namespaced, 'ClusterRoleBinding').length, 0);
-    const watched = flagValue(proxyContainer(namespaced).args, '--namespaces')!.split(',');
+  test('namespaced: a Role in each watched namespace, no cluster RBAC, and --namespaces to match', () => {
+    const objects = rendered.namespaced;
+    assert.equal(find(objects, 'ClusterRole').length + find(objects, 'ClusterRoleBinding').length, 0);
+    assert.equal(flagValue(proxyContainer(objects).args, '--namespaces'), WATCHED.join(','));
     assert.deepEqual(
-      find(namespaced, 'Role')
-        .map((r) => r.metadata.namespace)
-        .sort(),
-      [...watched].sort()
+      find(objects, 'Role').map((r) => r.metadata.namespace),
+      WATCHED
     );
-    for (const role of find(namespaced, 'Role')) {
-      assert.ok(
-        role.rules.every((r: any) => r.verbs.every((v: string) => READ.includes(v))),
-        'read-only'
-      );
-      const binding = find(namespaced, 'RoleBinding').find((b) => b.metadata.namespace === role.metadata.namespace);
+    for (const role of find(objects, 'Role')) {
+      assert.deepEqual(role.rules, [
+        { apiGroups: [''], resources: ['pods', 'events'], verbs: READ },
+        { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ },
+      ]);
+      const binding = find(objects, 'RoleBinding').find((b) => b.metadata.namespace === role.metadata.namespace);
       assert.equal(binding?.roleRef.name, role.metadata.name);
-      assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'podreasons', namespace: 'podreasons' }]);
+      assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: RELEASE, namespace: NAMESPACE }]);
     }
   });
 
-  test('the ServiceMonitor scrapes the Service under the job name the alert rules use', () => {
-    const monitor = one(monitored, 'ServiceMonitor');
-    const service = one(monitored, 'Service');
+  test('HA: two replicas, a PodDisruptionBudget over them, and Karpenter told not to disrupt them', () => {
+    const objects = rendered.ha;
+    const deployment = one(objects, 'Deployment');
+    assert.equal(deployment.spec.replicas, 2);
+    const budget = one(objects, 'PodDisruptionBudget');
+    assert.equal(budget.spec.maxUnavailable, 1);
+    assert.ok(selects(budget.spec.selector.matchLabels, deployment.spec.template.metadata.labels));
+    assert.deepEqual(deployment.spec.template.metadata.annotations, { 'karpenter.sh/do-not-disrupt': 'true' });
+    assert.equal(find(rendered.default, 'PodDisruptionBudget').length, 0, 'one replica would block every drain');
+    assert.equal(one(rendered.default, 'Deployment').spec.template.metadata.annotations, undefined);
+  });
+
+  test('kube-prometheus-stack: the ServiceMonitor scrapes the Service as job "podreasons"', () => {
+    const objects = rendered['kube-prometheus-stack'];
+    const monitor = one(objects, 'ServiceMonitor');
+    const service = one(objects, 'Service');
     assert.equal(monitor.apiVersion, 'monitoring.coreos.com/v1');
-    assert.equal(monitor.metadata.namespace, service.metadata.namespace);
+    assert.equal(monitor.metadata.labels.release, 'kube-prometheus-stack');
     assert.ok(selects(monitor.spec.selector.matchLabels, service.metadata.labels));
+    assert.deepEqual(monitor.spec.namespaceSelector, { matchNames: [service.metadata.namespace] });
     const [endpoint] = monitor.spec.endpoints;
     assert.ok(service.spec.ports.some((p: any) => p.name === endpoint.port));
     assert.equal(endpoint.path, '/metrics');
     // The proxy's namespace and pod labels describe other pods: the target's own must not win.
     assert.equal(endpoint.honorLabels, true);
-    // Without jobLabel the job is the Service's name.
-    assert.equal(monitor.spec.jobLabel, undefined);
+    assert.deepEqual(endpoint.relabelings, [{ action: 'replace', targetLabel: 'job', replacement: 'podreasons' }]);
     const rules = readYaml(PROMETHEUS_RULES).groups.flatMap((g: any) => g.rules);
-    assert.ok(rules.some((r: any) => r.expr.includes(`up{job="${service.metadata.name}"}`)));
+    assert.ok(rules.some((r: any) => r.expr.includes('up{job="podreasons"}')));
+  });
+
+  test('kube-prometheus-stack: the PrometheusRule holds exactly the groups of rules.yml', () => {
+    const rule = one(rendered['kube-prometheus-stack'], 'PrometheusRule');
+    assert.equal(rule.metadata.labels.release, 'kube-prometheus-stack');
+    assert.deepEqual(rule.spec, { groups: readYaml(PROMETHEUS_RULES).groups });
+  });
+
+  test("the PrometheusRule's rules pass promtool's checks and the rules' unit tests", async () => {
+    const rule = one(rendered['kube-prometheus-stack'], 'PrometheusRule');
+    // rules_test.yml loads rules.yml from its own directory: here, the rendered groups.
+    const dir = mkdtempSync(join(work, 'rules-'));
+    copyFileSync(repo('provisioning/prometheus/rules_test.yml'), join(dir, 'rules_test.yml'));
+    writeFileSync(join(dir, 'rules.yml'), stringify(rule.spec));
+    await run('promtool', ['check', 'rules', join(dir, 'rules.yml')]);
+    const { stdout } = await run('promtool', ['test', 'rules', join(dir, 'rules_test.yml')]);
+    assert.match(stdout, /SUCCESS/);
+  });
+
+  test('kube-prometheus-stack: one dashboard ConfigMap per provisioned dashboard, in its folder', () => {
+    const configMaps = labelled(rendered['kube-prometheus-stack'], 'grafana_dashboard');
+    assert.equal(configMaps.length, DASHBOARD_FILES.length);
+    for (const path of DASHBOARD_FILES) {
+      const file = path.split('/').pop()!;
+      const configMap = configMaps.find((c) => file in c.data);
+      assert.ok(configMap, `no ConfigMap for ${path}`);
+      assert.equal(configMap.metadata.labels.grafana_dashboard, '1');
+      assert.equal(configMap.metadata.annotations.grafana_folder, 'Pod reasons');
+      assert.deepEqual(JSON.parse(configMap.data[file]), readJson(path), `${file} differs from ${path}`);
+    }
+    assert.equal(labelled(rendered.default, 'grafana_dashboard').length, 0, 'off by default');
+  });
+
+  test("the dashboards' Prometheus data source uid is configurable, and nothing else changes", async () => {
+    const prometheusUid = datasources().find((d) => d.type === 'prometheus')!.uid;
+    const objects = await render([...KUBE_PROMETHEUS_STACK, 'grafana.prometheusDatasourceUid=kps-prometheus']);
+    for (const path of DASHBOARD_FILES) {
+      const file = path.split('/').pop()!;
+      const dashboard = JSON.parse(labelled(objects, 'grafana_dashboard').find((c) => file in c.data).data[file]);
+      const prometheusRefs = datasourceRefs(dashboard).filter(({ ref }) => ref?.type === 'prometheus');
+      for (const { where, ref } of prometheusRefs) {
+        assert.equal(ref.uid, 'kps-prometheus', `${file} ${where}`);
+        ref.uid = prometheusUid;
+      }
+      assert.deepEqual(dashboard, readJson(path), `${file}: only the Prometheus uid may change`);
+    }
+  });
+
+  test("kube-prometheus-stack: the data source ConfigMap is provisioning's, at the Service, token from Grafana's environment", () => {
+    const objects = rendered['kube-prometheus-stack'];
+    const [configMap] = labelled(objects, 'grafana_datasource');
+    assert.equal(configMap.metadata.labels.grafana_datasource, '1');
+    const files = Object.values(configMap.data) as string[];
+    assert.equal(files.length, 1);
+    const provisioned = parseYamlDocuments(files[0])[0];
+    const service = one(objects, 'Service');
+    const source = datasources().find((d) => d.type === 'podreasons-kubernetes-datasource')!;
+    assert.deepEqual(provisioned, {
+      apiVersion: 1,
+      datasources: [
+        {
+          ...source,
+          isDefault: false,
+          jsonData: { ...source.jsonData, proxyUrl: `http://${service.metadata.name}.${NAMESPACE}.svc:8080` },
+        },
+      ],
+    });
+    assert.equal(source.secureJsonData?.token, '${PODREASONS_TOKEN}', 'the token is never in a ConfigMap');
+    assert.equal(labelled(rendered.default, 'grafana_datasource').length, 0, 'off by default');
+  });
+
+  test('the packaged chart needs no checkout and renders the same objects', async () => {
+    const dir = join(work, 'package');
+    await helm(['package', CHART, '--destination', dir]);
+    const [archive] = readdirSync(dir);
+    assert.equal(archive, `podreasons-${readYaml(`${CHART_DIR}/Chart.yaml`).version}.tgz`);
+    const { stdout } = await run('tar', ['-tvzf', join(dir, archive)]);
+    assert.ok(!/^l/m.test(stdout), `the archive holds symbolic links:\n${stdout}`);
+    assert.ok(!stdout.includes('dashboards.yml'), 'only dashboards, not the demo provider file');
+    const withoutToken = (objects: any[]) => objects.filter((o) => o.kind !== 'Secret');
+    assert.deepEqual(
+      withoutToken(await render(KUBE_PROMETHEUS_STACK, join(dir, archive))),
+      withoutToken(rendered['kube-prometheus-stack'])
+    );
+  });
+
+  test("the chart README's values table names every value of values.yaml, and only those", () => {
+    const leaves = (value: any, prefix: string): string[] =>
+      value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0
+        ? Object.entries(value).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k))
+        : [prefix];
+    const values = leaves(readYaml(`${CHART_DIR}/values.yaml`), '');
+    const table = readText(`${CHART_DIR}/README.md`).split('## Values')[1];
+    const documented = [...table.matchAll(/^\| (.+?) \|/gm)].flatMap(([, cell]) =>
+      [...cell.matchAll(/`([\w.]+)`/g)].map((m) => m[1])
+    );
+    const covers = (key: string, leaf: string) => leaf === key || leaf.startsWith(`${key}.`);
+    for (const leaf of values) {
+      assert.ok(
+        documented.some((key) => covers(key, leaf)),
+        `${leaf} is not in the README's values table`
+      );
+    }
+    for (const key of documented) {
+      assert.ok(
+        values.some((leaf) => covers(key, leaf)),
+        `${key} is in the README's values table but not in values.yaml`
+      );
+    }
   });
 });
 
+/**
+ * The Prometheus Operator's CRDs are not part of Kubernetes. These stand-ins declare only the
+ * fields this chart sets, typed as in the operator's API reference, so that strict validation
+ * rejects a misspelt or mistyped field; they prove nothing about fields they do not declare.
+ */
+const duration = { type: 'string', pattern: '^(0|(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$' };
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
+const operatorCrd = (kind: string, spec: object) => {
+  const plural = `${kind.toLowerCase()}s`;
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.monitoring.coreos.com` },
+    spec: {
+      group: 'monitoring.coreos.com',
+      scope: 'Namespaced',
+      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase() },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: 'object', properties: { spec } } },
+        },
+      ],
+    },
+  };
+};
+const OPERATOR_CRDS = [
+  operatorCrd('ServiceMonitor', {
+    type: 'object',
+    required: ['selector'],
+    properties: {
+      jobLabel: { type: 'string' },
+      selector: { type: 'object', properties: { matchLabels: stringMap } },
+      namespaceSelector: {
+        type: 'object',
+        properties: { any: { type: 'boolean' }, matchNames: { type: 'array', items: { type: 'string' } } },
+      },
+      endpoints: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            port: { type: 'string' },
+            path: { type: 'string' },
+            scheme: { type: 'string', enum: ['http', 'https'] },
+            interval: duration,
+            honorLabels: { type: 'boolean' },
+            relabelings: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  action: { type: 'string', enum: ['replace', 'keep', 'drop', 'labelmap', 'labeldrop', 'labelkeep'] },
+                  sourceLabels: { type: 'array', items: { type: 'string' } },
+                  regex: { type: 'string' },
+                  targetLabel: { type: 'string' },
+                  replacement: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  }),
+  operatorCrd('PrometheusRule', {
+    type: 'object',
+    properties: {
+      groups: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name'],
+          properties: {
+            name: { type: 'string', minLength: 1 },
+            interval: duration,
+            rules: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['expr'],
+                properties: {
+                  alert: { type: 'string' },
+                  record: { type: 'string' },
+                  expr: { 'x-kubernetes-int-or-string': true },
+                  for: duration,
+                  labels: stringMap,
+                  annotations: stringMap,
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  }),
+];
+
 describe('on a real API server', () => {
   let admin: KubeConfig;
+  let adminKubeconfig: string[];
   let release: () => Promise<void>;
-  const created: any[] = [];
+  let proxy: Started | undefined;
 
   const apply = async (obj: any, dryRun: boolean) => {
     const res = await serverSideApply(admin, obj, dryRun);
@@ -232,101 +468,200 @@ describe('on a real API server', () => {
       res.status === 200 || res.status === 201,
       `${obj.kind} ${obj.metadata.name}: ${res.status} ${res.body?.message}`
     );
-    if (!dryRun) {
-      created.push(obj);
+  };
+
+  /** Applies by dry-run, waiting while a new custom resource is not served yet. */
+  const dryRun = async (obj: any) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const res = await serverSideApply(admin, obj, true);
+      if (res.status === 404 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      assert.ok(
+        res.status === 200 || res.status === 201,
+        `${obj.kind} ${obj.metadata.name}: ${res.status} ${res.body?.message}`
+      );
+      return;
     }
   };
 
-  /** What the proxy's service account may do, according to the API server's own authorizer. */
-  const may = async (verb: string, resource: string, group = '', namespace?: string) => {
+  const helmOnCluster = async (command: 'install' | 'upgrade', values: string[]) =>
+    helm([command, RELEASE, CHART, '--namespace', NAMESPACE, ...adminKubeconfig, ...setArgs(values)], log);
+
+  /** What the ServiceAccount may do, asked with its own token. */
+  const may = async (kc: KubeConfig, verb: string, resource: string, group = '', namespace?: string) => {
     const review = {
       apiVersion: 'authorization.k8s.io/v1',
-      kind: 'SubjectAccessReview',
-      spec: { user: SA_USER, groups: SA_GROUPS, resourceAttributes: { verb, resource, group, namespace } },
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { verb, resource, group, namespace } },
     };
-    const res = await kubeRequest(admin, 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', review);
+    const res = await kubeRequest(kc, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', review);
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return res.body.status.allowed === true;
+  };
+
+  /** The proxy as the Deployment runs it: its args and token, with the ServiceAccount's credentials. */
+  const startProxy = async (objects: any[]) => {
+    await proxy?.stop();
+    const kubeconfig = join(work, 'serviceaccount.kubeconfig');
+    const kc = await serviceAccountKubeconfig(admin, NAMESPACE, podSpec(objects).serviceAccountName, kubeconfig);
+    const container = proxyContainer(objects);
+    const secretRef = container.env.find((e: any) => e.name === 'PODREASONS_TOKEN').valueFrom.secretKeyRef;
+    const secret = await kubeRequest(admin, 'GET', `/api/v1/namespaces/${NAMESPACE}/secrets/${secretRef.name}`);
+    const token = Buffer.from(secret.body.data[secretRef.key], 'base64').toString();
+    const port = await freePort();
+    const args = container.args.map((a: string) => (a.startsWith('--listen=') ? `--listen=127.0.0.1:${port}` : a));
+    proxy = startProcess(process.execPath, ['pkg-proxy/bin/podreasons.ts', ...args, `--kubeconfig=${kubeconfig}`], {
+      cwd: root,
+      env: { PATH: process.env.PATH, PODREASONS_TOKEN: token },
+    });
+    const url = `http://127.0.0.1:${port}`;
+    const running = proxy;
+    await eventually(
+      () => `the proxy to sync; it said: ${running.output().slice(-2000)}`,
+      async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined),
+      60_000
+    );
+    assert.equal((await fetch(`${url}/api/v1/status`)).status, 401, 'the API needs the token');
+    const status: any = await (
+      await fetch(`${url}/api/v1/status`, { headers: { Authorization: `Bearer ${token}` } })
+    ).json();
+    return { kc, status };
   };
 
   before(async () => {
     const harness = await apiServer();
     release = harness.release;
     admin = harness.server.kubeConfig('admin');
-    // Dry-run objects are admitted only into namespaces that exist.
-    for (const name of ['podreasons', 'team-a', 'team-b']) {
+    adminKubeconfig = ['--kubeconfig', harness.server.kubeconfigPath, '--kube-context', 'admin'];
+    await apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, labels: RESTRICTED } }, false);
+    for (const name of WATCHED) {
       await apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, false);
+    }
+    for (const crd of OPERATOR_CRDS) {
+      await apply(crd, false);
     }
   });
 
   after(async () => {
-    for (const obj of created.reverse()) {
-      if (obj.kind !== 'Namespace') {
-        await kubeRequest(admin, 'DELETE', objectPath(obj));
-      }
+    await proxy?.stop();
+    await helm(['uninstall', RELEASE, '--namespace', NAMESPACE, ...adminKubeconfig]).catch(() => undefined);
+    for (const crd of OPERATOR_CRDS) {
+      await kubeRequest(admin, 'DELETE', objectPath(crd));
     }
     await release?.();
   });
 
-  test('every object of the base and the namespaced overlay passes server-side dry-run', async () => {
-    for (const obj of [...base, ...namespaced]) {
-      await apply(obj, true);
-    }
-  });
-
-  test('the ServiceMonitor passes dry-run against the fields its CRD declares', async () => {
-    await apply(SERVICE_MONITOR_CRD, false);
-    const monitor = one(monitored, 'ServiceMonitor');
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const res = await serverSideApply(admin, monitor, true);
-      if (res.status === 200 || res.status === 201) {
-        break;
+  test('every object of every profile passes server-side dry-run, its pod under Pod Security "restricted"', async () => {
+    for (const objects of Object.values(rendered)) {
+      for (const obj of objects) {
+        await dryRun(obj);
       }
-      // The new resource takes a moment to be served.
-      assert.ok(res.status === 404 && Date.now() < deadline, `${res.status} ${res.body?.message}`);
-      await new Promise((r) => setTimeout(r, 200));
+      // Pod Security admission enforces on pods, and only warns on Deployments: the pod template
+      // goes in as a pod. No controller would ever run it; dry-run does not even store it.
+      const deployment = one(objects, 'Deployment');
+      await dryRun({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `${deployment.metadata.name}-pod-security`, namespace: NAMESPACE },
+        spec: deployment.spec.template.spec,
+      });
     }
-    const typo = structuredClone(monitor);
-    typo.spec.endpoints[0].honourLabels = true;
-    const rejected = await serverSideApply(admin, typo, true);
-    assert.ok(rejected.status >= 400, 'an undeclared field is rejected');
-    assert.match(rejected.body.message, /honourLabels/);
   });
 
-  test('the base lets the proxy read pods, nodes and events everywhere, and nothing else', async () => {
-    for (const obj of find(base, 'ServiceAccount').concat(
-      find(base, 'ClusterRole'),
-      find(base, 'ClusterRoleBinding')
-    )) {
-      await apply(obj, false);
-    }
+  test('the namespace does enforce "restricted": a pod that may escalate privileges is refused', async () => {
+    const spec = structuredClone(podSpec(rendered.default));
+    spec.containers[0].securityContext.allowPrivilegeEscalation = true;
+    const res = await serverSideApply(
+      admin,
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'escalating', namespace: NAMESPACE }, spec },
+      true
+    );
+    assert.equal(res.status, 403);
+    assert.match(res.body.message, /violates PodSecurity "restricted:latest": allowPrivilegeEscalation/);
+  });
+
+  test('the CRD stand-ins reject a misspelt field', async () => {
+    const monitor = structuredClone(one(rendered['kube-prometheus-stack'], 'ServiceMonitor'));
+    monitor.spec.endpoints[0].honourLabels = true;
+    const res = await serverSideApply(admin, monitor, true);
+    assert.ok(res.status >= 400, 'an undeclared field is rejected');
+    assert.match(res.body.message, /honourLabels/);
+  });
+
+  test('helm install, then upgrade: the token is made once and kept', async () => {
+    const { stdout } = await helmOnCluster('install', KUBE_PROMETHEUS_STACK);
+    assert.match(stdout, new RegExp(`http://${RELEASE}\\.${NAMESPACE}\\.svc:8080`), 'the notes name the URL');
+    const secretPath = `/api/v1/namespaces/${NAMESPACE}/secrets/${RELEASE}-token`;
+    const installed = (await kubeRequest(admin, 'GET', secretPath)).body.data.token;
+    assert.ok(installed);
+    await helmOnCluster('upgrade', KUBE_PROMETHEUS_STACK);
+    assert.equal((await kubeRequest(admin, 'GET', secretPath)).body.data.token, installed);
+  });
+
+  test("the proxy on the ServiceAccount's token syncs the whole cluster and may read nothing else", async () => {
+    const { kc, status } = await startProxy(rendered['kube-prometheus-stack']);
+    assert.deepEqual(status.scope, { cluster: true, namespaces: [] });
+    assert.deepEqual(status.permissions, { pods: 'watch', nodes: 'watch', events: 'watch' });
+    assert.equal(status.synced, true);
     for (const verb of READ) {
-      assert.ok(await may(verb, 'pods'), `${verb} pods`);
-      assert.ok(await may(verb, 'nodes'), `${verb} nodes`);
-      assert.ok(await may(verb, 'events'), `${verb} events`);
-      assert.ok(await may(verb, 'events', 'events.k8s.io'), `${verb} events.k8s.io/events`);
+      for (const [resource, group] of [
+        ['pods', ''],
+        ['nodes', ''],
+        ['events', ''],
+        ['events', 'events.k8s.io'],
+      ]) {
+        assert.ok(await may(kc, verb, resource, group), `${verb} ${group}/${resource}`);
+      }
     }
-    // The permission check the proxy makes at start-up needs no grant of ours.
-    assert.ok(await may('create', 'selfsubjectaccessreviews', 'authorization.k8s.io'));
-    assert.ok(!(await may('get', 'secrets', '', 'podreasons')));
-    assert.ok(!(await may('delete', 'pods', '', 'team-a')));
-    assert.ok(!(await may('create', 'pods/eviction', '', 'team-a')));
-    assert.ok(!(await may('patch', 'nodes')));
+    for (const [verb, resource, namespace] of [
+      ['get', 'secrets', NAMESPACE],
+      ['list', 'secrets', undefined],
+      ['create', 'pods', 'team-a'],
+      ['patch', 'pods', 'team-a'],
+      ['delete', 'pods', 'team-a'],
+      ['create', 'pods/eviction', 'team-a'],
+      ['create', 'pods/exec', 'team-a'],
+      ['patch', 'nodes', undefined],
+      ['list', 'configmaps', NAMESPACE],
+    ]) {
+      assert.ok(!(await may(kc, verb!, resource!, '', namespace)), `must not ${verb} ${resource}`);
+    }
+    // Everything the account may do in a namespace: reads, and the self-reviews every identity may make.
+    const res = await kubeRequest(kc, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectRulesReview',
+      spec: { namespace: 'team-a' },
+    });
+    for (const rule of res.body.status.resourceRules) {
+      const selfReview = rule.verbs.join() === 'create' && rule.resources.every((r: string) => r.startsWith('self'));
+      assert.ok(
+        selfReview || rule.verbs.every((v: string) => READ.includes(v)),
+        `a rule beyond reading: ${JSON.stringify(rule)}`
+      );
+      assert.ok(!rule.resources.includes('secrets') && !rule.resources.includes('*'), JSON.stringify(rule));
+    }
+    await proxy!.stop();
   });
 
-  test('the namespaced overlay lets the proxy read only its namespaces, and no nodes', async () => {
-    const binding = one(base, 'ClusterRoleBinding');
-    await kubeRequest(admin, 'DELETE', objectPath(binding));
-    for (const obj of find(namespaced, 'Role').concat(find(namespaced, 'RoleBinding'))) {
-      await apply(obj, false);
+  test('namespaced: after an upgrade the proxy watches only its namespaces, and reads no nodes', async () => {
+    const values = [...KUBE_PROMETHEUS_STACK, ...PROFILES.namespaced];
+    await helmOnCluster('upgrade', values);
+    const clusterRole = one(rendered.default, 'ClusterRole');
+    assert.equal((await kubeRequest(admin, 'GET', objectPath(clusterRole))).status, 404, 'the ClusterRole is gone');
+    const { kc, status } = await startProxy(await render(values));
+    assert.deepEqual(status.scope, { cluster: false, namespaces: WATCHED });
+    assert.equal(status.permissions.pods, 'watch');
+    assert.equal(status.permissions.nodes, 'forbidden');
+    for (const ns of WATCHED) {
+      assert.ok(await may(kc, 'watch', 'pods', '', ns), `watch pods in ${ns}`);
+      assert.ok(await may(kc, 'list', 'events', 'events.k8s.io', ns), `list events in ${ns}`);
     }
-    for (const ns of ['team-a', 'team-b']) {
-      assert.ok(await may('watch', 'pods', '', ns), `watch pods in ${ns}`);
-      assert.ok(await may('list', 'events', 'events.k8s.io', ns), `list events in ${ns}`);
-    }
-    assert.ok(!(await may('list', 'pods', '', 'default')));
-    assert.ok(!(await may('list', 'pods')), 'no cluster-wide list');
-    assert.ok(!(await may('list', 'nodes')));
+    assert.ok(!(await may(kc, 'list', 'pods', '', 'default')));
+    assert.ok(!(await may(kc, 'list', 'pods')), 'no cluster-wide list');
+    assert.ok(!(await may(kc, 'list', 'nodes')));
+    await proxy!.stop();
   });
 });

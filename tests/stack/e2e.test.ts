@@ -4,53 +4,28 @@
 // scenarios happen; then the alert rules, the Grafana rule queries and the dashboard queries run on
 // the scraped data.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { stringify } from 'yaml';
 import { Cluster } from '../cluster/driver.ts';
 import { SCENARIOS, createNodes } from '../cluster/scenarios.ts';
 import { replay, type Replayed } from './dockerfile.ts';
 import { apiServer } from './kube.ts';
 import {
-  DASHBOARD_FILES,
   GRAFANA_RULES,
   PROMETHEUS_RULES,
+  dashboardQueries,
   eventually,
   freePort,
-  readJson,
   readYaml,
-  repo,
   root,
   run,
+  startProcess,
+  startPrometheus,
+  type PrometheusServer,
+  type Started,
 } from './lib.ts';
-
-interface Started {
-  proc: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-function start(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): Started {
-  const proc = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  proc.stdout!.on('data', (d) => (output += d));
-  proc.stderr!.on('data', (d) => (output += d));
-  return {
-    proc,
-    output: () => output,
-    stop: async () => {
-      if (proc.exitCode !== null || proc.signalCode !== null) {
-        return;
-      }
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 const PLAYED = ['karpenter-eviction', 'crashloop-oom', 'graceful-node-shutdown'].map((name) =>
   SCENARIOS.find((s) => s.name === name)!
@@ -60,16 +35,10 @@ const namespace = `stack-${Date.now().toString(36)}`;
 let dir: string;
 let image: Replayed;
 let proxy: Started;
-let prometheus: Started;
-let prometheusUrl: string;
+let prometheus: PrometheusServer;
 let release: () => Promise<void>;
 
-async function query(expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const res = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const body: any = await res.json();
-  assert.equal(body.status, 'success', `${expr}: ${body.error}`);
-  return body.data.result;
-}
+const query = (expr: string) => prometheus.query(expr);
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'podreasons-stack-'));
@@ -89,7 +58,7 @@ before(async () => {
     PODREASONS_TOKEN: 'stack-test-token',
   };
   assert.equal(args[0], 'node');
-  proxy = start(process.execPath, args.slice(1), { cwd: image.workdir, env });
+  proxy = startProcess(process.execPath, args.slice(1), { cwd: image.workdir, env });
   // The image's own health check, then readiness (the initial sync).
   const [check, ...checkArgs] = image.healthcheck!;
   assert.equal(check, 'node');
@@ -106,23 +75,7 @@ before(async () => {
     await scenario.play(cluster, namespace, scenario.name, nodes);
   }
 
-  // Only the target and the intervals change: the rules are the file's, loaded from where it is.
-  const config = readYaml('provisioning/prometheus/prometheus.yml');
-  config.global = { ...config.global, scrape_interval: '1s', evaluation_interval: '1s' };
-  config.rule_files = config.rule_files.map((f: string) => repo('provisioning/prometheus', f));
-  config.scrape_configs[0].static_configs = [{ targets: [`127.0.0.1:${port}`] }];
-  writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
-  const promPort = await freePort();
-  prometheusUrl = `http://127.0.0.1:${promPort}`;
-  prometheus = start(
-    'prometheus',
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-    ],
-    {}
-  );
+  prometheus = await startPrometheus(dir, [`127.0.0.1:${port}`]);
   await eventually(
     () => `Prometheus to scrape the proxy; it said: ${prometheus.output().slice(-500)}`,
     async () => ((await query(`podreasons_pod_reason{namespace="${namespace}"}`)).length >= 2 ? true : undefined)
@@ -139,7 +92,7 @@ after(async () => {
 test('Prometheus scrapes the proxy under job "podreasons" and loads every rule', async () => {
   const [up] = await query('up{job="podreasons"}');
   assert.equal(up.value[1], '1');
-  const body: any = await (await fetch(`${prometheusUrl}/api/v1/rules`)).json();
+  const body: any = await (await fetch(`${prometheus.url}/api/v1/rules`)).json();
   const loaded = body.data.groups.flatMap((g: any) => g.rules.map((r: any) => r.name)).sort();
   const defined = readYaml(PROMETHEUS_RULES)
     .groups.flatMap((g: any) => g.rules.map((r: any) => r.alert))
@@ -178,23 +131,12 @@ test('the Grafana rule queries see the Karpenter eviction and the watches', asyn
 });
 
 test("the dashboards' Prometheus queries return the played transitions", async () => {
-  const exprs: string[] = DASHBOARD_FILES.flatMap((path) =>
-    readJson(path).panels.flatMap((p: any) =>
-      (p.targets ?? []).filter((t: any) => t.expr).map((t: any) => t.expr as string)
-    )
-  );
   // As Grafana sends them with every variable on All, and the pod variables on a played pod.
   const values: Record<string, string> = { namespace: namespace, pod: 'crashloop-oom' };
-  const substituted = exprs.map((expr) =>
-    expr.replace(/\$\{(\w+)(?::(\w+))?\}|\$(\w+)/g, (_, a, format, b) => {
-      const name = a ?? b;
-      if (name.includes('interval')) {
-        return '1m';
-      }
-      return format === 'regex' ? '.*' : values[name];
-    })
+  const queries = dashboardQueries((name, format) =>
+    name.includes('interval') ? '1m' : format === 'regex' ? '.*' : values[name]
   );
-  const results = await Promise.all(substituted.map(query));
+  const results = await Promise.all(queries.map((q) => query(q.expr)));
   const reasons = new Set(
     results
       .flat()

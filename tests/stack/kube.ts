@@ -1,26 +1,10 @@
-// What the deployment test needs beside the API server harness: kustomize itself (built from its Go
-// module, cached under .cache/), and a minimal HTTPS client that reports the server's status as is.
-import { existsSync } from 'node:fs';
+// What the deployment test needs beside the API server harness and Helm (tests/cluster/helm.ts): a
+// minimal HTTPS client that reports the server's status as is, server-side apply, and credentials
+// of a ServiceAccount.
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { join } from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { startApiServer, sharedApiServer, type ApiServer } from '../cluster/apiserver.ts';
-import { parseYamlDocuments, repo, run } from './lib.ts';
-
-const KUSTOMIZE_VERSION = 'v5.8.2';
-
-/** `kustomize build dir`, as objects. */
-export async function kustomize(dir: string): Promise<any[]> {
-  const binDir = repo('.cache', `kustomize-${KUSTOMIZE_VERSION}`);
-  const binary = join(binDir, 'kustomize');
-  if (!existsSync(binary)) {
-    await run('go', ['install', `sigs.k8s.io/kustomize/kustomize/v5@${KUSTOMIZE_VERSION}`], {
-      env: { ...process.env, GOBIN: binDir, CGO_ENABLED: '0' },
-    });
-  }
-  const { stdout } = await run(binary, ['build', repo(dir)]);
-  return parseYamlDocuments(stdout);
-}
 
 /** The harness of the test run's global setup, or one of our own when a file runs alone. */
 export async function apiServer(): Promise<{ server: ApiServer; release(): Promise<void> }> {
@@ -87,4 +71,31 @@ export function objectPath(obj: any): string {
 export function serverSideApply(kc: KubeConfig, obj: any, dryRun: boolean): Promise<KubeResponse> {
   const query = `fieldManager=podreasons-stack-test&force=true&fieldValidation=Strict${dryRun ? '&dryRun=All' : ''}`;
   return kubeRequest(kc, 'PATCH', `${objectPath(obj)}?${query}`, obj, 'application/apply-patch+yaml');
+}
+
+/** A kubeconfig file for a ServiceAccount, with a token from the TokenRequest API, as a pod would have. */
+export async function serviceAccountKubeconfig(
+  admin: KubeConfig,
+  namespace: string,
+  name: string,
+  file: string
+): Promise<KubeConfig> {
+  const res = await kubeRequest(admin, 'POST', `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`, {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenRequest',
+    spec: { expirationSeconds: 3600 },
+  });
+  if (res.status !== 201) {
+    throw new Error(`TokenRequest for ${namespace}/${name}: ${res.status} ${res.body?.message}`);
+  }
+  const cluster = admin.getCurrentCluster()!;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'test', server: cluster.server, caData: cluster.caData, skipTLSVerify: false }],
+    users: [{ name, token: res.body.status.token }],
+    contexts: [{ name, cluster: 'test', user: name, namespace }],
+    currentContext: name,
+  });
+  writeFileSync(file, kc.exportConfig(), { mode: 0o600 });
+  return kc;
 }

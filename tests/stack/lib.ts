@@ -1,6 +1,6 @@
 // Shared helpers of the stack tests: repository paths, file loading, and the provisioned objects
 // that several tests cross-check.
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,52 @@ export async function run(command: string, args: string[], options: { cwd?: stri
   }
 }
 
+export type Sample = { metric: Record<string, string>; value: [number, string] };
+
+export interface PrometheusServer {
+  url: string;
+  output(): string;
+  /** An instant query at `time` (epoch ms; default now). */
+  query(expr: string, time?: number): Promise<Sample[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real Prometheus of provisioning/prometheus: only the targets and the intervals (1 s) change;
+ * the rules are the file's, loaded from where it is. Data goes under `dir`.
+ */
+export async function startPrometheus(dir: string, targets: string[]): Promise<PrometheusServer> {
+  const config = readYaml('provisioning/prometheus/prometheus.yml');
+  config.global = { ...config.global, scrape_interval: '1s', evaluation_interval: '1s' };
+  config.rule_files = config.rule_files.map((f: string) => repo('provisioning/prometheus', f));
+  config.scrape_configs[0].static_configs = [{ targets }];
+  writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = startProcess(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'prometheus-data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    {}
+  );
+  return {
+    url,
+    output: proc.output,
+    stop: proc.stop,
+    async query(expr, time) {
+      const at = time === undefined ? '' : `&time=${time / 1000}`;
+      const body: any = await (await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}${at}`)).json();
+      if (body.status !== 'success') {
+        throw new Error(`${expr}: ${body.error}`);
+      }
+      return body.data.result;
+    },
+  };
+}
+
 export const PLUGIN_ID: string = readJson('src/plugin.json').id;
 export const DASHBOARD_FILES = readdirSync(repo('provisioning', 'dashboards'))
   .filter((f) => f.endsWith('.json'))
@@ -48,6 +94,27 @@ export interface ProvisionedDatasource {
 
 export const datasources = (): ProvisionedDatasource[] =>
   readYaml('provisioning/datasources/datasources.yml').datasources;
+
+/**
+ * The Prometheus queries of the provisioned dashboards' panels, with Grafana's variables
+ * (`$name`, `${name}`, `${name:format}`) replaced by `value(name, format)`.
+ */
+export function dashboardQueries(
+  value: (name: string, format: string | undefined) => string
+): Array<{ panel: string; expr: string }> {
+  return DASHBOARD_FILES.flatMap((path) =>
+    readJson(path).panels.flatMap((p: any) =>
+      (p.targets ?? [])
+        .filter((t: any) => t.expr)
+        .map((t: any) => ({
+          panel: p.title as string,
+          expr: (t.expr as string).replace(/\$\{(\w+)(?::(\w+))?\}|\$(\w+)/g, (_, a, format, b) =>
+            value(a ?? b, format)
+          ),
+        }))
+    )
+  );
+}
 
 /** Every object in a dashboard that names a data source: panels, their targets, variables, annotations. */
 export function datasourceRefs(dashboard: any): Array<{ where: string; ref: { type: string; uid: string } }> {
@@ -121,4 +188,34 @@ export async function eventually<T>(
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+export interface Started {
+  proc: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts a long-running child (a proxy, Prometheus) whose output is kept for error messages. */
+export function startProcess(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv }
+): Started {
+  const proc = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout!.on('data', (d) => (output += d));
+  proc.stderr!.on('data', (d) => (output += d));
+  return {
+    proc,
+    output: () => output,
+    stop: async () => {
+      if (proc.exitCode !== null || proc.signalCode !== null) {
+        return;
+      }
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

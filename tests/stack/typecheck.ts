@@ -26,6 +26,8 @@ export function typecheckAgainstPluginTypes(
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
+    // src/types.ts takes vocabularies from the proxy's contract, whose imports name .ts files.
+    allowImportingTsExtensions: true,
     types: [],
   };
   const host = ts.createCompilerHost(options);

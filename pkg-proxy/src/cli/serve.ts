@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../duration.ts';
-import { ConfigError, serve, type ServeOptions } from '../serve.ts';
+import { ConfigError, DEFAULT_DATA_MAX_BYTES, serve, type ServeOptions } from '../serve.ts';
 
 function parseListen(value: string): { host: string; port: number } {
   const m = /^(.*):(\d{1,5})$/.exec(value);
@@ -26,6 +26,16 @@ function parseCount(value: string): number {
     throw new InvalidArgumentError('expected a whole number ≥ 1');
   }
   return Number(value);
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };
+
+function parseSize(value: string): number {
+  const m = /^(\d+)(Ki|Mi|Gi)?$/.exec(value);
+  if (!m || Number(m[1]) < 1) {
+    throw new InvalidArgumentError('expected a size like 64Mi, 1Gi or a number of bytes');
+  }
+  return Number(m[1]) * SIZE_UNITS[m[2] ?? ''];
 }
 
 function readConfigFile(file: string, what: string): Buffer {
@@ -98,6 +108,22 @@ export function registerServe(program: Command): void {
         .argParser(parseCount)
     )
     .addOption(
+      opt(
+        '--data-dir <dir>',
+        'keep transitions, tombstones and the last answer per pod in this directory, and catch up after a restart (default: memory only)',
+        'PODREASONS_DATA_DIR'
+      )
+    )
+    .addOption(
+      opt(
+        '--data-max-size <size>',
+        'size bound of the data directory; the oldest transitions go first',
+        'PODREASONS_DATA_MAX_SIZE'
+      )
+        .default(DEFAULT_DATA_MAX_BYTES, '256Mi')
+        .argParser(parseSize)
+    )
+    .addOption(
       opt('--watch-timeout <duration>', 'server-side timeout of each watch request', 'PODREASONS_WATCH_TIMEOUT')
         .default(300_000, '5m')
         .argParser(durationFlag)
@@ -105,10 +131,28 @@ export function registerServe(program: Command): void {
     .addOption(
       opt(
         '--watch-silence <duration>',
-        'restart a watch that brought no event or bookmark for this long',
+        'after a watch brought no event or bookmark for this long, check that the API server answers (restart the watch if not)',
         'PODREASONS_WATCH_SILENCE'
       )
         .default(90_000, '90s')
+        .argParser(durationFlag)
+    )
+    .addOption(
+      opt(
+        '--attribution-delay <duration>',
+        'how long an eviction or deletion waits for the Event that names who caused it before it is recorded',
+        'PODREASONS_ATTRIBUTION_DELAY'
+      )
+        .default(5_000, '5s')
+        .argParser(durationFlag)
+    )
+    .addOption(
+      opt(
+        '--not-ready-after <duration>',
+        '/readyz fails once every pods watch has been failing (API server unreachable, forbidden) this long',
+        'PODREASONS_NOT_READY_AFTER'
+      )
+        .default(300_000, '5m')
         .argParser(durationFlag)
     )
     .addOption(
@@ -140,7 +184,8 @@ Logs are JSON lines on stdout.
 
 Examples:
   podreasons serve                                   # current kubeconfig context, http://127.0.0.1:8080
-  podreasons serve --context prod --namespaces shop,payments --listen 0.0.0.0:8080 --token-file /etc/podreasons/token`
+  podreasons serve --context prod --namespaces shop,payments --listen 0.0.0.0:8080 --token-file /etc/podreasons/token
+  podreasons serve --data-dir /var/lib/podreasons            # history survives restarts; downtime is caught up`
     )
     .action(async (o) => {
       const options: ServeOptions = {
@@ -163,7 +208,11 @@ Examples:
           tombstoneMaxAgeMs: o.tombstoneMaxAge,
           tombstoneMaxCount: o.tombstoneMaxCount,
           historyMaxCount: o.historyMaxCount,
+          attributionDelayMs: o.attributionDelay,
         },
+        dataDir: o.dataDir,
+        dataMaxBytes: o.dataMaxSize,
+        notReadyAfterMs: o.notReadyAfter,
         watchTimeoutSeconds: Math.round(o.watchTimeout / 1000),
         watchSilenceMs: o.watchSilence,
         pollIntervalMs: o.pollInterval,

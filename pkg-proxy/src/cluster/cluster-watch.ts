@@ -143,6 +143,7 @@ export class ClusterWatch {
       watchTimeoutSeconds: this.opts.watchTimeoutSeconds,
       silenceMs: this.opts.watchSilenceMs,
       pollIntervalMs: this.opts.pollIntervalMs,
+      probe: () => this.client.get('/version'),
       list: (limit, token) => this.list(resource, namespace, limit, token, fieldSelector),
       slimListItem: resource === 'pods' ? toPodInput : undefined,
       onReplace: handlers[resource].replace,

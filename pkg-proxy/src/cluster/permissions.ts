@@ -1,9 +1,10 @@
 // What may the proxy read? Asked of the API server with SelfSubjectAccessReviews (allowed for every
 // authenticated user), so that the proxy picks its scope instead of failing on 403s.
+import type { Permission } from '../contract/index.ts';
 import type { KubeClient } from './kube-client.ts';
 
-/** `watch`: list and watch; `list`: list only (polled); `forbidden`: neither. */
-export type Access = 'watch' | 'list' | 'forbidden';
+/** `watch`: list and watch; `list`: list only (polled); `forbidden`: neither (as /api/v1/status reports it). */
+export type Access = Permission;
 
 export interface Permissions {
   /** null: cluster scope; otherwise the namespaces whose pods the proxy may read. */
@@ -38,7 +39,7 @@ async function access(client: KubeClient, resource: string, namespace = ''): Pro
 }
 
 /** The weakest access across namespaces: the summary that status and logs report. */
-function weakest(values: Access[]): Access {
+export function weakest(values: Access[]): Access {
   if (values.length === 0 || values.includes('forbidden')) {
     return 'forbidden';
   }

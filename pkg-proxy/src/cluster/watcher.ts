@@ -33,9 +33,17 @@ export interface WatcherOptions {
   pageSize?: number;
   /** Server-side watch timeout; jittered ±20% so many watchers do not reconnect together. */
   watchTimeoutSeconds?: number;
-  /** A watch with no event or bookmark for this long is treated as dead. */
+  /**
+   * After this long with no event or bookmark the API server is asked whether it still answers
+   * (`probe`): a quiet watch goes on, one whose server does not answer is restarted.
+   */
   silenceMs?: number;
+  /** A cheap request to the API server (e.g. GET /version). */
+  probe(): Promise<unknown>;
   pollIntervalMs?: number;
+  /** First retry delays after an error and after a 403; each further failure doubles them. */
+  retryBaseMs?: number;
+  forbiddenRetryBaseMs?: number;
   /** Applied to every listed item as its page arrives, so that only one page is held whole. */
   slimListItem?(item: unknown): unknown;
   onReplace(items: unknown[]): void;
@@ -45,12 +53,19 @@ export interface WatcherOptions {
 }
 
 class GoneError extends Error {}
+class SilentWatchError extends Error {}
 
-/** A Watch whose inactivity limit fits bookmarks (about one a minute) instead of client-node's 30 s. */
-class PatientWatch extends Watch {
-  constructor(kc: KubeConfig, silenceMs: number) {
+/** How long the liveness check of a quiet watch waits for the API server. */
+const PROBE_TIMEOUT_MS = 10_000;
+
+/**
+ * A Watch whose own inactivity limit only catches a connection the server failed to end: the server
+ * ends every watch after timeoutSeconds, so nothing at all for longer than that means it is dead.
+ */
+class BoundedWatch extends Watch {
+  constructor(kc: KubeConfig, limitMs: number) {
     super(kc);
-    (this as unknown as { requestTimeoutMs: number }).requestTimeoutMs = silenceMs;
+    (this as unknown as { requestTimeoutMs: number }).requestTimeoutMs = limitMs;
   }
 }
 
@@ -63,8 +78,11 @@ export class ResourceWatcher {
   lastActivity = 0;
   lastSync = 0;
   lastError = '';
+  /** Epoch ms since when the watch has been retrying or forbidden; 0 while synced. */
+  failingSince = 0;
   private resourceVersion: string | undefined;
-  private abort: AbortController | undefined;
+  private failures = 0;
+  private cancel: (() => void) | undefined;
   private wake: (() => void) | undefined;
   private readonly opts: Required<
     Omit<WatcherOptions, 'fieldSelector' | 'slimListItem' | 'onRestart' | 'onStateChange'>
@@ -80,8 +98,10 @@ export class ResourceWatcher {
       watchTimeoutSeconds: opts.watchTimeoutSeconds ?? 300,
       silenceMs: opts.silenceMs ?? 90_000,
       pollIntervalMs: opts.pollIntervalMs ?? 15_000,
+      retryBaseMs: opts.retryBaseMs ?? 500,
+      forbiddenRetryBaseMs: opts.forbiddenRetryBaseMs ?? 10_000,
     };
-    this.watch = new PatientWatch(opts.kubeConfig, this.opts.silenceMs);
+    this.watch = new BoundedWatch(opts.kubeConfig, this.opts.watchTimeoutSeconds * 1200 + this.opts.silenceMs);
   }
 
   get resource(): string {
@@ -105,7 +125,7 @@ export class ResourceWatcher {
 
   stop(): void {
     this.setState('stopped');
-    this.abort?.abort();
+    this.cancel?.();
     this.wake?.();
   }
 
@@ -113,28 +133,36 @@ export class ResourceWatcher {
     if (this.state === 'stopped' || this.state === state) {
       return;
     }
+    if (state === 'synced') {
+      this.failingSince = 0;
+    } else if ((state === 'retrying' || state === 'forbidden') && this.failingSince === 0) {
+      this.failingSince = Date.now();
+    }
     this.state = state;
     this.opts.onStateChange?.(state);
   }
 
+  /** Any successful list or watch event: healthy again, and the next failure retries quickly. */
+  private healthy(): void {
+    this.failures = 0;
+    this.setState('synced');
+  }
+
   private async run(firstSync: () => void): Promise<void> {
-    let failures = 0;
     while (!this.stopped) {
       try {
         if (this.resourceVersion === undefined || !this.opts.canWatch) {
           await this.relist();
-          this.setState('synced');
           firstSync();
         }
         if (this.opts.canWatch) {
           await this.watchOnce();
-          this.setState('synced');
+          this.healthy(); // the server ended the watch as asked
           this.opts.onRestart?.('timeout');
         } else {
           await this.sleep(this.opts.pollIntervalMs);
           this.opts.onRestart?.('poll');
         }
-        failures = 0;
       } catch (err) {
         if (this.stopped) {
           break;
@@ -151,13 +179,10 @@ export class ResourceWatcher {
           continue;
         }
         if (cause === 'silent') {
-          this.opts.log.warn(
-            { resource: this.opts.resource, scope: this.scope },
-            'watch silent for too long: reconnecting'
-          );
+          this.opts.log.warn({ resource: this.opts.resource, scope: this.scope, err: this.lastError }, 'reconnecting');
           continue;
         }
-        failures++;
+        const failures = ++this.failures;
         this.setState(cause === 'forbidden' ? 'forbidden' : 'retrying');
         // What was missed while forbidden cannot be replayed reliably (and node data was dropped).
         if (cause === 'forbidden') {
@@ -165,7 +190,7 @@ export class ResourceWatcher {
         }
         firstSync(); // a failed first sync still ends start(): the proxy reports it instead of hanging
         // 403s wait longer: RBAC changes are slow, and a tight loop would only load the API server.
-        const base = cause === 'forbidden' ? 10_000 : 500;
+        const base = cause === 'forbidden' ? this.opts.forbiddenRetryBaseMs : this.opts.retryBaseMs;
         const cap = cause === 'forbidden' ? 300_000 : 30_000;
         const delay = Math.min(cap, base * 2 ** Math.min(failures - 1, 10)) * (0.8 + Math.random() * 0.4);
         this.opts.log.warn(
@@ -184,7 +209,7 @@ export class ResourceWatcher {
     if (statusCode(err) === 403) {
       return 'forbidden';
     }
-    if ((err as { name?: string }).name === 'TimeoutError') {
+    if (err instanceof SilentWatchError || (err as { name?: string }).name === 'TimeoutError') {
       return 'silent';
     }
     return 'error';
@@ -209,48 +234,84 @@ export class ResourceWatcher {
     this.resourceVersion = resourceVersion;
     this.opts.onReplace(items);
     this.lastSync = this.lastActivity = Date.now();
+    this.healthy();
   }
 
   private watchOnce(): Promise<void> {
     const jitter = 0.8 + Math.random() * 0.4;
+    const { log, resource, silenceMs } = this.opts;
     return new Promise((resolve, reject) => {
-      let failed: Error | undefined;
-      const onEvent = (
-        type: string,
-        obj: { metadata?: { resourceVersion?: string }; code?: number; message?: string }
-      ) => {
-        this.lastActivity = Date.now();
-        if (type !== 'ERROR') {
-          this.setState('synced');
-        } // healthy again after a retry that resumed
-        if (type === 'ERROR') {
-          failed =
-            obj.code === 410
-              ? new GoneError(obj.message ?? 'Gone')
-              : Object.assign(new Error(obj.message ?? 'watch error'), { statusCode: obj.code });
-          this.abort?.abort();
+      let settled = false;
+      let controller: AbortController | undefined;
+      let quietTimer: NodeJS.Timeout | undefined;
+      const finish = (err?: unknown) => {
+        if (settled) {
           return;
         }
-        if (obj.metadata?.resourceVersion) {
-          this.resourceVersion = obj.metadata.resourceVersion;
-        }
-        if (type === 'BOOKMARK') {
-          return;
-        }
-        if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') {
-          this.opts.onEvent(type, obj);
-        }
-      };
-      const onDone = (err: unknown) => {
-        this.abort = undefined;
-        if (failed) {
-          reject(failed);
-        } else if (err && !this.stopped) {
+        settled = true;
+        clearTimeout(quietTimer);
+        controller?.abort();
+        this.cancel = undefined;
+        if (err && !this.stopped) {
           reject(err);
         } else {
           resolve();
         }
       };
+      this.cancel = () => finish();
+      // Quiet is not failure (kube-apiserver v1.37 sends pod and node watches a bookmark every 60 s, but
+      // Event watches none after the first):
+      // only a server that does not answer at all ends the watch early.
+      const checkAlive = () => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise((_, fail) => {
+          timer = setTimeout(() => fail(new Error('timed out')), Math.min(silenceMs, PROBE_TIMEOUT_MS));
+        });
+        Promise.race([this.opts.probe(), timeout]).then(
+          () => {
+            clearTimeout(timer);
+            if (!settled) {
+              log.debug({ resource, scope: this.scope }, 'watch quiet; the API server answers');
+              armQuietTimer();
+            }
+          },
+          (err: Error) => {
+            clearTimeout(timer);
+            finish(
+              new SilentWatchError(
+                `no watch event for ${silenceMs / 1000}s and the API server does not answer: ${err.message}`
+              )
+            );
+          }
+        );
+      };
+      const armQuietTimer = () => {
+        clearTimeout(quietTimer);
+        quietTimer = setTimeout(checkAlive, silenceMs);
+      };
+      const onEvent = (
+        type: string,
+        obj: { metadata?: { resourceVersion?: string }; code?: number; message?: string }
+      ) => {
+        this.lastActivity = Date.now();
+        armQuietTimer();
+        if (type === 'ERROR') {
+          finish(
+            obj.code === 410
+              ? new GoneError(obj.message ?? 'Gone')
+              : Object.assign(new Error(obj.message ?? 'watch error'), { statusCode: obj.code })
+          );
+          return;
+        }
+        this.healthy(); // a watch that resumed after a failure is healthy again
+        if (obj.metadata?.resourceVersion) {
+          this.resourceVersion = obj.metadata.resourceVersion;
+        }
+        if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') {
+          this.opts.onEvent(type, obj);
+        }
+      };
+      armQuietTimer();
       this.watch
         .watch(
           this.opts.path,
@@ -261,14 +322,14 @@ export class ResourceWatcher {
             fieldSelector: this.opts.fieldSelector,
           },
           onEvent,
-          onDone
+          (err: unknown) => finish(err ?? undefined)
         )
-        .then((controller) => {
-          this.abort = controller;
-          if (this.stopped) {
-            controller.abort();
+        .then((c) => {
+          controller = c;
+          if (settled) {
+            c.abort();
           }
-        }, reject);
+        }, finish);
     });
   }
 

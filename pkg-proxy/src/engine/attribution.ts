@@ -1,7 +1,7 @@
 // Who called the Eviction API, or deleted a pod (docs/pod-reasons.md §6): the Eviction API itself
 // records no caller, so the answer comes from Events on the pod, then from the pod's node.
 import { millis, type Facts } from './facts.ts';
-import type { EventInput, Initiator, NodeInput, Signal } from './types.ts';
+import type { EventInput, Initiator, NodeInput, PodAnswer, Signal } from './types.ts';
 
 export interface Attribution {
   initiator: Initiator;
@@ -18,7 +18,7 @@ const KARPENTER_EVICTED_PREFIX = 'Evicted pod: ';
 const UNKNOWN: Attribution = { initiator: 'unknown', detail: '' };
 
 /** What one Event says about who disrupted its pod, or null when it says nothing. */
-function fromEvent(e: EventInput): Attribution | null {
+export function fromEvent(e: EventInput): Attribution | null {
   const evidence: Signal = { reason: e.reason, source: 'event', message: e.message };
   if (e.component === 'karpenter') {
     // Karpenter ≥1.2 writes "Evicted pod: <Drifted|Underutilized|Empty|…>", earlier "Evicted pod".
@@ -110,4 +110,16 @@ function fromNode(node: NodeInput): Attribution | null {
 export function attribute(facts: Facts, since: string | null): Attribution {
   const node = facts.nodes?.get(facts.pod.node);
   return fromEvents(facts.events, millis(since) ?? facts.now) ?? (node ? fromNode(node) : null) ?? UNKNOWN;
+}
+
+/** The reasons whose initiator comes from `attribute`. */
+const ATTRIBUTED_REASONS: ReadonlySet<string> = new Set(['EvictionByEvictionAPI', 'Terminating']);
+
+/**
+ * Whether an Event arriving later could still name who caused this answer's reason: callers such
+ * as Karpenter publish their Event just after the eviction, so the node taint (or nothing) is all
+ * the engine has at first.
+ */
+export function awaitsEvidence(answer: Pick<PodAnswer, 'reason' | 'signals'>): boolean {
+  return ATTRIBUTED_REASONS.has(answer.reason) && !answer.signals.some((s) => s.source === 'event');
 }

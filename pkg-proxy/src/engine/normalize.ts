@@ -35,6 +35,17 @@ function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
+/**
+ * Messages are free text that a controller or the kubelet may make very long; the proxy keeps one
+ * per pod, per container, per event and per transition, so they are cut to this many characters.
+ */
+export const MAX_MESSAGE_LENGTH = 1024;
+
+function message(v: unknown): string {
+  const s = str(v);
+  return s.length > MAX_MESSAGE_LENGTH ? `${s.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : s;
+}
+
 function int(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
@@ -57,7 +68,7 @@ function toCondition(v: unknown): ConditionInput {
     type: str(c.type),
     status: str(c.status),
     reason: str(c.reason),
-    message: str(c.message),
+    message: message(c.message),
     lastTransitionTime: toTime(c.lastTransitionTime),
   };
 }
@@ -69,7 +80,7 @@ function toTermination(v: unknown): TerminationInput | null {
   const t = v as Obj;
   return {
     reason: str(t.reason),
-    message: str(t.message),
+    message: message(t.message),
     exitCode: int(t.exitCode),
     signal: int(t.signal),
     finishedAt: toTime(t.finishedAt),
@@ -90,7 +101,7 @@ function toContainer(v: unknown, order: number, restartable: boolean): Container
     started: typeof status.started === 'boolean' ? status.started : null,
     state: kind,
     reason: str(s.reason),
-    message: str(s.message),
+    message: message(s.message),
     exitCode: int(s.exitCode),
     signal: int(s.signal),
     finishedAt: toTime(s.finishedAt),
@@ -142,7 +153,7 @@ export function toPodInput(pod: unknown): PodInput {
     node: str(spec.nodeName),
     phase: str(status.phase),
     reason: str(status.reason),
-    message: str(status.message),
+    message: message(status.message),
     deletionTimestamp: toTime(meta.deletionTimestamp),
     deletionGracePeriodSeconds: typeof grace === 'number' ? grace : null,
     initContainerCount: specInit.length,
@@ -203,7 +214,7 @@ export function toEventInput(event: unknown): EventInput {
     name: str(about.name),
     namespace: str(about.namespace),
     reason: str(e.reason),
-    message: str(e.message) || str(e.note),
+    message: message(str(e.message) || str(e.note)),
     component: str(source.component) || str(e.reportingComponent) || str(e.reportingController),
     firstTime: first ?? created,
     lastTime: last ?? created,

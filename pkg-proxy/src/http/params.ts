@@ -75,7 +75,11 @@ export function int(q: Query, name: string, min: number, max: number, fallback: 
   return Number(v);
 }
 
-/** RFC 3339 or epoch milliseconds. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+/** Whole milliseconds since the epoch, up to the year 9999. */
+const EPOCH_MS = /^\d{1,15}$/;
+
+/** RFC 3339 or epoch milliseconds, nothing else (no signs, spaces or other date formats). */
 export function time(q: Query, name: string, fallback?: number): number {
   const v = single(q, name);
   if (v === undefined || v === '') {
@@ -84,22 +88,25 @@ export function time(q: Query, name: string, fallback?: number): number {
     }
     return fallback;
   }
-  const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  const ms = EPOCH_MS.test(v) ? Number(v) : RFC3339.test(v) ? Date.parse(v) : NaN;
   if (!Number.isFinite(ms)) {
     throw new ParamError(name, `${name} must be RFC 3339 or milliseconds since the epoch, not "${v}"`);
   }
   return ms;
 }
 
-/** "30s", "5m", "1h", "1d", "500ms" or plain milliseconds. */
-export function duration(q: Query, name: string): number {
+/** "30s", "5m", "1h", "1d", "500ms" or plain milliseconds, at most `max` ms. */
+export function duration(q: Query, name: string, max: number): number {
   const v = single(q, name);
   if (v === undefined || v === '') {
     throw new ParamError(name, `${name} is required (e.g. 30s, 5m, 1h)`);
   }
   const ms = parseDuration(v);
-  if (ms === undefined) {
-    throw new ParamError(name, `${name} must be a duration like 30s, 5m or 1h, not "${v}"`);
+  if (ms === undefined || ms > max) {
+    throw new ParamError(
+      name,
+      `${name} must be a duration like 30s, 5m or 1h (at most ${max / 86_400_000}d), not "${v}"`
+    );
   }
   return ms;
 }
@@ -167,6 +174,3 @@ export function rejectUnknown(q: Query, known: readonly string[]): void {
     throw new ParamError(unknown, `unknown parameter "${unknown}"`);
   }
 }
-
-export const FILTER_PARAMS = ['namespace', 'reason', 'category', 'initiator', 'node', 'pod'] as const;
-export const POD_FILTER_PARAMS = [...FILTER_PARAMS, 'abnormal', 'labelSelector', 'deleted'] as const;

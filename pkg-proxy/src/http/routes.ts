@@ -1,10 +1,26 @@
 // The JSON endpoints under /api/v1 (docs/http-api.md): each validates its parameters, then
 // projects the store.
-import type { PodAnswer } from '../engine/types.ts';
-import type { PodStore, PodView, Transition } from '../store/store.ts';
 import {
   FILTER_PARAMS,
+  GROUP_BY,
   POD_FILTER_PARAMS,
+  POD_LIMIT,
+  POD_SORT_FIELDS,
+  SERIES_MAX_POINTS,
+  TRANSITION_LIMIT,
+  VALUE_KINDS,
+  type CountItem,
+  type PodItem,
+  type PodsResponse,
+  type SeriesResponse,
+  type SummaryResponse,
+  type TransitionItem,
+  type TransitionsResponse,
+  type ValueKind,
+  type ValuesResponse,
+} from '../contract/index.ts';
+import type { PodStore, PodView, Transition } from '../store/store.ts';
+import {
   ParamError,
   duration,
   int,
@@ -18,28 +34,29 @@ import {
 } from './params.ts';
 
 const HOUR = 3_600_000;
-const MAX_POINTS = 11_000;
-const SORT_FIELDS = ['namespace', 'name', 'reason', 'category', 'initiator', 'node', 'since', 'kubectlStatus'] as const;
-const GROUP_BY = ['reason', 'namespace', 'initiator', 'category'] as const;
-const VALUE_KINDS = {
+/** Series × points in one /series answer: bounds its size (about 2 bytes a value) and its memory. */
+const MAX_VALUES = 500_000;
+const MAX_STEP_MS = 366 * 86_400_000;
+/** The store field each /values kind lists. */
+const VALUE_FIELDS = {
   namespaces: 'namespace',
   nodes: 'node',
   reasons: 'reason',
   initiators: 'initiator',
   pods: 'name',
-} as const;
+} as const satisfies Record<ValueKind, string>;
 
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function podItem(v: PodView): PodAnswer & { deleted: boolean; deletedAt: string | null } {
+export function podItem(v: PodView): PodItem {
   return { ...v.answer, deleted: v.deleted, deletedAt: iso(v.deletedAt) };
 }
 
-export function transitionItem(t: Transition) {
-  return { ...t, time: iso(t.time) };
+export function transitionItem(t: Transition): TransitionItem {
+  return { ...t, time: new Date(t.time).toISOString() };
 }
 
-function compareBy(field: (typeof SORT_FIELDS)[number], descending: boolean) {
+function compareBy(field: (typeof POD_SORT_FIELDS)[number], descending: boolean) {
   const dir = descending ? -1 : 1;
   return (a: PodView, b: PodView) => {
     const x = a.answer[field] ?? '';
@@ -48,11 +65,11 @@ function compareBy(field: (typeof SORT_FIELDS)[number], descending: boolean) {
   };
 }
 
-export function pods(store: PodStore, q: Query) {
+export function pods(store: PodStore, q: Query): PodsResponse {
   rejectUnknown(q, [...POD_FILTER_PARAMS, 'limit', 'sort']);
   const filter = parseFilter(q, true);
-  const limit = int(q, 'limit', 1, 10_000, 1000);
-  const order = sortOrder(q, SORT_FIELDS);
+  const limit = int(q, 'limit', 1, POD_LIMIT.max, POD_LIMIT.default);
+  const order = sortOrder(q, POD_SORT_FIELDS);
   const matched = [...store.matchingPods(filter)];
   const byNamespaceThenName = (a: PodView, b: PodView) =>
     a.answer.namespace.localeCompare(b.answer.namespace) || a.answer.name.localeCompare(b.answer.name);
@@ -61,7 +78,7 @@ export function pods(store: PodStore, q: Query) {
   return { items: matched.slice(0, limit).map(podItem), total: matched.length };
 }
 
-export function transitions(store: PodStore, q: Query, now: number) {
+export function transitions(store: PodStore, q: Query, now: number): TransitionsResponse {
   rejectUnknown(q, [...FILTER_PARAMS, 'from', 'to', 'limit']);
   const filter = parseFilter(q, false);
   const to = time(q, 'to', now);
@@ -69,11 +86,11 @@ export function transitions(store: PodStore, q: Query, now: number) {
   if (from > to) {
     throw new ParamError('from', 'from must not be after to');
   }
-  const limit = int(q, 'limit', 1, 100_000, 1000);
+  const limit = int(q, 'limit', 1, TRANSITION_LIMIT.max, TRANSITION_LIMIT.default);
   return { items: store.transitions(filter, from, to, limit).map(transitionItem) };
 }
 
-function countBy(views: PodView[], key: 'reason' | 'category' | 'namespace' | 'initiator') {
+function countBy(views: PodView[], key: 'reason' | 'category' | 'namespace' | 'initiator'): CountItem[] {
   const counts = new Map<string, number>();
   for (const v of views) {
     counts.set(v.answer[key], (counts.get(v.answer[key]) ?? 0) + 1);
@@ -83,7 +100,7 @@ function countBy(views: PodView[], key: 'reason' | 'category' | 'namespace' | 'i
     .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
 }
 
-export function summary(store: PodStore, q: Query) {
+export function summary(store: PodStore, q: Query): SummaryResponse {
   rejectUnknown(q, POD_FILTER_PARAMS);
   const views = [...store.matchingPods(parseFilter(q, true))];
   return {
@@ -95,7 +112,7 @@ export function summary(store: PodStore, q: Query) {
   };
 }
 
-export function series(store: PodStore, q: Query) {
+export function series(store: PodStore, q: Query): SeriesResponse {
   rejectUnknown(q, [...FILTER_PARAMS, 'from', 'to', 'step', 'groupBy']);
   const filter = parseFilter(q, false);
   const from = time(q, 'from');
@@ -103,10 +120,13 @@ export function series(store: PodStore, q: Query) {
   if (from >= to) {
     throw new ParamError('from', 'from must be before to');
   }
-  const step = duration(q, 'step');
+  const step = duration(q, 'step', MAX_STEP_MS);
   const points = Math.ceil((to - from) / step);
-  if (points > MAX_POINTS) {
-    throw new ParamError('step', `step ${step}ms gives ${points} points; at most ${MAX_POINTS} (use a larger step)`);
+  if (points > SERIES_MAX_POINTS) {
+    throw new ParamError(
+      'step',
+      `step ${step}ms gives ${points} points; at most ${SERIES_MAX_POINTS} (use a larger step)`
+    );
   }
   const groupBy = oneOf(q, 'groupBy', GROUP_BY, 'reason');
   const start = Math.floor(from / step) * step;
@@ -117,6 +137,12 @@ export function series(store: PodStore, q: Query) {
     const group = t[groupBy];
     let values = groups.get(group);
     if (!values) {
+      if ((groups.size + 1) * buckets > MAX_VALUES) {
+        throw new ParamError(
+          'step',
+          `more than ${groups.size} ${groupBy} series of ${buckets} points; at most ${MAX_VALUES} values (use a larger step, a shorter range or a filter)`
+        );
+      }
       groups.set(group, (values = new Array<number>(buckets).fill(0)));
     }
     values[Math.floor((t.time - start) / step)]++;
@@ -128,16 +154,13 @@ export function series(store: PodStore, q: Query) {
   };
 }
 
-export function values(store: PodStore, kind: string, q: Query) {
-  if (!Object.hasOwn(VALUE_KINDS, kind)) {
-    throw new ParamError('kind', `unknown value kind "${kind}" (one of: ${Object.keys(VALUE_KINDS).join(', ')})`);
+export function values(store: PodStore, kind: string, q: Query): ValuesResponse {
+  if (!Object.hasOwn(VALUE_FIELDS, kind)) {
+    throw new ParamError('kind', `unknown value kind "${kind}" (one of: ${VALUE_KINDS.join(', ')})`);
   }
   rejectUnknown(q, kind === 'pods' ? ['namespace'] : []);
   const namespaces = list(q, 'namespace');
   return {
-    values: store.values(
-      VALUE_KINDS[kind as keyof typeof VALUE_KINDS],
-      namespaces.length ? new Set(namespaces) : undefined
-    ),
+    values: store.values(VALUE_FIELDS[kind as ValueKind], namespaces.length ? new Set(namespaces) : undefined),
   };
 }

@@ -1,36 +1,40 @@
 // The HTTP server: JSON API for the Grafana data source, a WebSocket stream, probes and /metrics.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Socket } from 'node:net';
 import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics.ts';
-import { matchesCommon, matchesPod } from '../store/filters.ts';
-import type { PodStore, PodView, Transition } from '../store/store.ts';
+import type { PodStore } from '../store/store.ts';
 import {
   FILTER_PARAMS,
   POD_FILTER_PARAMS,
-  ParamError,
-  oneOf,
-  parseFilter,
-  rejectUnknown,
-  type Query,
-} from './params.ts';
-import { podItem, pods, series, summary, transitionItem, transitions, values } from './routes.ts';
+  STREAM_BAD_PARAMETER,
+  STREAM_KINDS,
+  type ErrorResponse,
+  type StatusResponse,
+} from '../contract/index.ts';
+import { ParamError, oneOf, parseFilter, rejectUnknown, type Query } from './params.ts';
+import { pods, series, summary, transitions, values } from './routes.ts';
+import { DEFAULT_STREAM_LIMITS, StreamHub, closeReason, type StreamLimits } from './streams.ts';
 
 export interface ServerOptions {
   store: PodStore;
   metrics: Metrics;
   log: Logger;
-  /** Bearer token for /api/v1; none: open (the proxy listens on loopback by default). */
+  /** Bearer token for everything but the probes and /metrics; none: open (loopback by default). */
   token?: string;
   /** Bearer token for /metrics; none: open. */
   metricsToken?: string;
-  ready(): boolean;
-  status(): object;
+  /** Why the proxy is not ready (syncing, pods unwatchable for too long), or undefined when it is. */
+  notReady(): string | undefined;
+  status(): StatusResponse;
   tls?: { cert: Buffer; key: Buffer };
+  streamLimits?: StreamLimits;
 }
 
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** The only routes that answer without a token. */
+const PROBES = new Set(['/healthz', '/readyz']);
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -40,6 +44,29 @@ function authorized(header: string | undefined, token: string): boolean {
   return timingSafeEqual(digest(given), digest(token));
 }
 
+/** Errors the Node HTTP parser raises before Fastify sees a request, in the API's error shape. */
+function clientError(err: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, text] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout']
+        : [400, 'Bad Request'];
+  // An answer to HEAD has no body.
+  const body =
+    Buffer.isBuffer(err.rawPacket) && err.rawPacket.subarray(0, 5).toString() === 'HEAD '
+      ? ''
+      : JSON.stringify({ error: text.toLowerCase() });
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
+}
+
 export async function buildServer(opts: ServerOptions) {
   const { store, metrics } = opts;
   const app = Fastify({
@@ -47,12 +74,24 @@ export async function buildServer(opts: ServerOptions) {
     // Grafana polls; request lines would drown the watch and error logs. Latencies are in /metrics.
     logController: new LogController({ disableRequestLogging: true }),
     https: opts.tls ?? null,
+    clientErrorHandler: clientError,
+    // Malformed percent-encoding and the like: the same one-line JSON as every other 400.
+    frameworkErrors: (err, _req, reply) => {
+      void (reply as FastifyReply).code(400).send({ error: `bad request: ${err.message}` });
+    },
   });
   await app.register(websocket);
+  const streams = new StreamHub(store, opts.streamLimits ?? DEFAULT_STREAM_LIMITS);
 
+  // Authentication is decided on the route the router matched, after it decoded and normalised the
+  // request target, so no spelling of a path (percent-encoding, absolute form) can skip it. Every
+  // route but the probes needs a token, unmatched paths included.
   app.addHook('onRequest', async (req, reply) => {
-    const path = req.url.split('?')[0];
-    const token = path === '/metrics' ? opts.metricsToken : path.startsWith('/api/') ? opts.token : undefined;
+    const route = req.routeOptions.url;
+    if (route !== undefined && PROBES.has(route)) {
+      return;
+    }
+    const token = route === '/metrics' ? opts.metricsToken : opts.token;
     if (token !== undefined && !authorized(req.headers.authorization, token)) {
       return reply.code(401).send({ error: 'missing or invalid bearer token' });
     }
@@ -67,7 +106,7 @@ export async function buildServer(opts: ServerOptions) {
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof ParamError) {
-      return reply.code(400).send({ error: err.message, parameter: err.parameter });
+      return reply.code(400).send({ error: err.message, parameter: err.parameter } satisfies ErrorResponse);
     }
     if (err.statusCode && err.statusCode < 500) {
       return reply.code(err.statusCode).send({ error: err.message });
@@ -77,76 +116,77 @@ export async function buildServer(opts: ServerOptions) {
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `not found: ${req.url.split('?')[0]}` }));
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) =>
-    opts.ready() ? { status: 'ready' } : reply.code(503).send({ status: 'syncing' })
-  );
-  app.get('/metrics', async (_req, reply) => {
+  const query = (req: FastifyRequest) => req.query as Query;
+  /** 405 with Allow for every other method on a path. */
+  const notAllowed = (url: string, allow: string) =>
+    app.route({
+      method: app.supportedMethods.filter((m) => !allow.split(', ').includes(m)),
+      url,
+      handler: async (req, reply) =>
+        reply
+          .code(405)
+          .header('Allow', allow)
+          .send({ error: `method ${req.method} not allowed (allowed: ${allow})` }),
+    });
+  /** A GET route (Fastify adds HEAD). */
+  const get = (url: string, handler: (req: FastifyRequest, reply: FastifyReply) => unknown) => {
+    app.get(url, handler);
+    notAllowed(url, 'GET, HEAD');
+  };
+
+  get('/healthz', async () => ({ status: 'ok' }));
+  get('/readyz', async (_req, reply) => {
+    const reason = opts.notReady();
+    return reason === undefined ? { status: 'ready' } : reply.code(503).send({ status: reason });
+  });
+  get('/metrics', async (req, reply) => {
+    rejectUnknown(query(req), []);
     reply.header('Content-Type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });
 
-  const query = (req: FastifyRequest) => req.query as Query;
-  app.get('/api/v1/pods', async (req) => pods(store, query(req)));
-  app.get('/api/v1/transitions', async (req) => transitions(store, query(req), Date.now()));
-  app.get('/api/v1/summary', async (req) => summary(store, query(req)));
-  app.get('/api/v1/series', async (req) => series(store, query(req)));
-  app.get('/api/v1/values/:kind', async (req) => values(store, (req.params as { kind: string }).kind, query(req)));
-  app.get('/api/v1/status', async () => opts.status());
-
-  app.get('/api/v1/stream', { websocket: true }, (socket, req) => {
-    const q = query(req);
-    let unsubscribe: () => void;
-    try {
-      const kind = oneOf(q, 'kind', ['pods', 'transitions'] as const, 'pods');
-      const known = kind === 'pods' ? POD_FILTER_PARAMS : FILTER_PARAMS;
-      rejectUnknown(q, ['kind', ...known]);
-      const filter = parseFilter(q, kind === 'pods');
-      const send = (msg: object) => {
-        // A client that does not read would otherwise make the proxy buffer without limit.
-        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-          socket.close(1013, 'client too slow; reconnect');
-        } else {
-          socket.send(JSON.stringify(msg));
-        }
-      };
-      if (kind === 'pods') {
-        // The uids this client shows, so that a pod leaving the filter (e.g. healthy again) is removed.
-        const shown = new Set<string>();
-        const snapshot = [...store.matchingPods(filter)];
-        for (const v of snapshot) {
-          shown.add(v.answer.uid);
-        }
-        send({ type: 'snapshot', items: snapshot.map(podItem) });
-        const onUpsert = (v: PodView) => {
-          if (matchesPod(filter, v.answer, v.labels)) {
-            shown.add(v.answer.uid);
-            send({ type: 'upsert', item: podItem(v) });
-          } else if (shown.delete(v.answer.uid)) {
-            send({ type: 'delete', item: podItem(v) });
-          }
-        };
-        const onDelete = (v: PodView) => {
-          if (shown.delete(v.answer.uid) || matchesPod(filter, v.answer, v.labels)) {
-            send({ type: 'delete', item: podItem(v) });
-          }
-        };
-        store.on('upsert', onUpsert).on('delete', onDelete);
-        unsubscribe = () => store.off('upsert', onUpsert).off('delete', onDelete);
-      } else {
-        const onTransition = (t: Transition) =>
-          matchesCommon(filter, t, t.pod) && send({ type: 'transition', item: transitionItem(t) });
-        store.on('transition', onTransition);
-        unsubscribe = () => store.off('transition', onTransition);
-      }
-    } catch (err) {
-      // WebSocket close reasons are limited to 123 bytes.
-      const reason = err instanceof ParamError ? err.message.slice(0, 120) : 'internal error';
-      socket.close(err instanceof ParamError ? 4400 : 1011, reason);
-      return;
-    }
-    socket.on('close', () => unsubscribe());
+  get('/api/v1/pods', async (req) => pods(store, query(req)));
+  get('/api/v1/transitions', async (req) => transitions(store, query(req), Date.now()));
+  get('/api/v1/summary', async (req) => summary(store, query(req)));
+  get('/api/v1/series', async (req) => series(store, query(req)));
+  get('/api/v1/values/:kind', async (req) => values(store, (req.params as { kind: string }).kind, query(req)));
+  get('/api/v1/status', async (req) => {
+    rejectUnknown(query(req), []);
+    return opts.status();
   });
+
+  app.route({
+    method: 'GET',
+    url: '/api/v1/stream',
+    // A plain GET (no Upgrade) is told what this endpoint is.
+    handler: async (_req, reply) =>
+      reply
+        .code(426)
+        .header('Upgrade', 'websocket')
+        .send({ error: 'this endpoint is a WebSocket: send an Upgrade request' }),
+    wsHandler: (socket, req) => {
+      const q = query(req);
+      try {
+        const kind = oneOf(q, 'kind', STREAM_KINDS, 'pods');
+        rejectUnknown(q, ['kind', ...(kind === 'pods' ? POD_FILTER_PARAMS : FILTER_PARAMS)]);
+        const filter = parseFilter(q, kind === 'pods');
+        if (kind === 'pods') {
+          streams.addPods(socket, filter);
+        } else {
+          streams.addTransitions(socket, filter);
+        }
+      } catch (err) {
+        if (!(err instanceof ParamError)) {
+          req.log.error({ err, url: req.url }, 'stream failed');
+        }
+        socket.close(
+          err instanceof ParamError ? STREAM_BAD_PARAMETER : 1011,
+          err instanceof ParamError ? closeReason(err.message) : 'internal error'
+        );
+      }
+    },
+  });
+  notAllowed('/api/v1/stream', 'GET, HEAD');
 
   return app;
 }

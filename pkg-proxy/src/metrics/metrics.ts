@@ -99,8 +99,15 @@ export class Metrics {
       labelNames: ['namespace', 'reason', 'category', 'initiator'],
       registers,
     });
-    store.on('transition', (t: Transition) => {
-      this.transitions.inc({ namespace: t.namespace, reason: t.reason, category: t.category, initiator: t.initiator });
+    store.on('transition', (t: Transition, counted: boolean) => {
+      if (counted) {
+        this.transitions.inc({
+          namespace: t.namespace,
+          reason: t.reason,
+          category: t.category,
+          initiator: t.initiator,
+        });
+      }
     });
 
     if (opts.ksmCompatible) {

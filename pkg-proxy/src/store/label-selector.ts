@@ -3,6 +3,10 @@
 // Requirements are comma-separated and AND-ed.
 
 export type Labels = Readonly<Record<string, string>> | undefined;
+
+/** A label's value; own properties only, so that "constructor" is not a label of every pod. */
+const label = (labels: Labels, key: string): string | undefined =>
+  labels && Object.hasOwn(labels, key) ? labels[key] : undefined;
 export type LabelMatcher = (labels: Labels) => boolean;
 
 const KEY =
@@ -61,23 +65,28 @@ function parseRequirement(req: string): LabelMatcher {
   const set = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(req);
   if (set) {
     const key = checkKey(set[1]);
+    if (set[3].trim() === '') {
+      throw new LabelSelectorError(`"${set[2]}" needs at least one value in label selector requirement "${req}"`);
+    }
     const values = new Set(set[3].split(',').map((v) => checkValue(v.trim())));
-    return set[2] === 'in'
-      ? (labels) => labels?.[key] !== undefined && values.has(labels[key])
-      : (labels) => labels?.[key] === undefined || !values.has(labels[key]);
+    const inSet = (labels: Labels) => {
+      const value = label(labels, key);
+      return value !== undefined && values.has(value);
+    };
+    return set[2] === 'in' ? inSet : (labels) => !inSet(labels);
   }
   const op = /^([^!=\s]+)\s*(!=|==|=)\s*(.*)$/.exec(req);
   if (op) {
     const key = checkKey(op[1]);
     const value = checkValue(op[3].trim());
-    return op[2] === '!=' ? (labels) => labels?.[key] !== value : (labels) => labels?.[key] === value;
+    return op[2] === '!=' ? (labels) => label(labels, key) !== value : (labels) => label(labels, key) === value;
   }
   if (req.startsWith('!')) {
     const key = checkKey(req.slice(1).trim());
-    return (labels) => labels?.[key] === undefined;
+    return (labels) => label(labels, key) === undefined;
   }
   const key = checkKey(req);
-  return (labels) => labels?.[key] !== undefined;
+  return (labels) => label(labels, key) !== undefined;
 }
 
 /** Parses a selector into a matcher; throws LabelSelectorError with a one-line message. */

@@ -1,10 +1,19 @@
 // The proxy's memory: per pod the engine's slim input and its answer (never whole objects),
 // nodes and recent pod events for attribution, tombstones of deleted abnormal pods, and a
 // bounded history of transitions into abnormal reasons.
+//
+// A transition is recorded only when what the cluster reports changes a pod's reason: a watch
+// event about the pod, its node or its events, a pod relist after the first, or a deletion that
+// becomes stuck. Lists of nodes and events, and losing node data, re-classify pods without
+// recording: they change what the proxy knows, not what happened. The one exception is catch-up
+// after downtime (recovery/): the first lists may prove that a disruption happened while no proxy
+// watched, and it is recorded once, marked `recovered`.
 import { EventEmitter } from 'node:events';
-import { explainPod, toEventInput, toNodeInput, toPodInput } from '../engine/index.ts';
+import { awaitsEvidence, explainPod, toEventInput, toNodeInput, toPodInput } from '../engine/index.ts';
 import type { EventInput, NodeInput, PodAnswer, PodInput } from '../engine/types.ts';
+import type { TransitionItem } from '../contract/index.ts';
 import { matchesCommon, matchesPod, type Filter } from './filters.ts';
+import { TransitionLog } from './history.ts';
 import type { Labels } from './label-selector.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -18,20 +27,20 @@ export interface PodView {
   deletedAt: number | null;
 }
 
-/** A pod entering an abnormal primary reason (docs/http-api.md). */
-export interface Transition {
-  time: number;
-  namespace: string;
-  pod: string;
-  uid: string;
-  node: string;
-  reason: string;
-  category: string;
-  source: string;
-  initiator: string;
-  detail: string;
-  message: string;
-  deleted: boolean;
+/** A pod entering an abnormal primary reason: the API's transition, with the time in epoch ms. */
+export type Transition = Omit<TransitionItem, 'time'> & { time: number };
+
+/**
+ * Catch-up after downtime (recovery/recovery.ts): the first lists after a start tell what changed
+ * while the proxy was not watching.
+ */
+export interface RecoveryHook {
+  /** A pod of the first list of its scope: when it entered its abnormal reason unseen, or null. */
+  changedWhileAway(answer: PodAnswer): number | null;
+  /** The first list of Events of a scope: some are about pods that went away unseen. */
+  eventsListed(objs: readonly EventObject[]): void;
+  /** Whether a recovered transition of this time may be counted: no earlier process counted it. */
+  countable(time: number): boolean;
 }
 
 export interface StoreOptions {
@@ -41,6 +50,15 @@ export interface StoreOptions {
   /** Pod events older than this are dropped: attribution only looks about a minute back. */
   eventMaxAgeMs: number;
   eventsPerPod: number;
+  /** Events about pods the proxy does not know (yet) are kept this long, for at most this many pods. */
+  unknownPodEventMaxAgeMs: number;
+  unknownPodMaxCount: number;
+  /**
+   * How long a transition whose initiator an Event may still name waits for that Event before it
+   * is recorded as it stands (the Event usually follows the eviction within a second).
+   */
+  attributionDelayMs: number;
+  recovery?: RecoveryHook;
   now?: () => number;
 }
 
@@ -50,6 +68,9 @@ export const DEFAULT_STORE_OPTIONS: StoreOptions = {
   historyMaxCount: 100_000,
   eventMaxAgeMs: 10 * 60_000,
   eventsPerPod: 8,
+  unknownPodEventMaxAgeMs: 60_000,
+  unknownPodMaxCount: 2_000,
+  attributionDelayMs: 5_000,
 };
 
 interface PodRecord {
@@ -63,13 +84,30 @@ interface StoredEvent {
   seenAt: number;
 }
 
+/** A transition waiting for the Event that may name its initiator. */
+interface PendingTransition {
+  transition: Transition;
+  /** The pod's last input, to re-classify it when an Event arrives after its deletion. */
+  input: PodInput;
+  due: number;
+}
+
 interface StoreEvents {
   upsert: [PodView];
   delete: [PodView];
-  transition: [Transition];
+  /** `counted`: false for a recovered transition an earlier process may already have counted. */
+  transition: [transition: Transition, counted: boolean];
 }
 
 type KubeObject = { metadata?: { uid?: string; name?: string; namespace?: string; labels?: Record<string, string> } };
+export type EventObject = KubeObject & { involvedObject?: { uid?: string } };
+
+/** What an earlier run left on disk (persist/), loaded before the first list. */
+export interface RestoredState {
+  transitions: readonly Transition[];
+  /** Oldest first. */
+  tombstones: readonly PodView[];
+}
 
 export class PodStore extends EventEmitter<StoreEvents> {
   private readonly pods = new Map<string, PodRecord>();
@@ -78,8 +116,12 @@ export class PodStore extends EventEmitter<StoreEvents> {
   private readonly tombstones = new Map<string, PodView>();
   /** Scopes (a namespace, or '' for the cluster) listed at least once. */
   private readonly listedScopes = new Set<string>();
+  private readonly eventScopesListed = new Set<string>();
   private readonly events = new Map<string, StoredEvent[]>();
-  private history: Transition[] = [];
+  /** uids with events but neither a pod nor a pending transition, oldest first. */
+  private readonly unknownPodEvents = new Set<string>();
+  private readonly pending = new Map<string, PendingTransition>();
+  private readonly history: TransitionLog;
   /** null while the proxy has no node data (RBAC or not yet synced): the engine skips node rules. */
   private nodes: Map<string, NodeInput> | null = null;
   private readonly opts: StoreOptions;
@@ -89,6 +131,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
     super();
     this.opts = { ...DEFAULT_STORE_OPTIONS, ...opts };
     this.now = opts.now ?? Date.now;
+    this.history = new TransitionLog(this.opts.historyMaxCount);
   }
 
   // ---- pods ----------------------------------------------------------------------------------
@@ -103,7 +146,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
       this.removePod(uid, input, true);
       return;
     }
-    this.classify(uid, input);
+    this.classify(uid, input, true);
   }
 
   /**
@@ -123,7 +166,11 @@ export class PodStore extends EventEmitter<StoreEvents> {
         continue;
       }
       seen.add(input.uid);
-      this.classify(input.uid, input, false, !initial);
+      const { answer } = this.classify(input.uid, input, !initial);
+      const changedAt = initial ? this.opts.recovery?.changedWhileAway(answer) : null;
+      if (changedAt != null) {
+        this.recordTransition(answer, false, input, changedAt, true);
+      }
     }
     for (const [uid, record] of this.pods) {
       if (!seen.has(uid) && (namespace === null || record.view.answer.namespace === namespace)) {
@@ -132,19 +179,27 @@ export class PodStore extends EventEmitter<StoreEvents> {
     }
   }
 
-  private classify(uid: string, input: PodInput, deleted = false, record = true): PodView {
-    const answer = explainPod(input, {
+  private explain(uid: string, input: PodInput): PodAnswer {
+    return explainPod(input, {
       nodes: this.nodes,
       events: this.events.get(uid)?.map((e) => e.input) ?? [],
       now: new Date(this.now()),
     });
-    const previous = this.pods.get(uid)?.view.answer;
+  }
+
+  /** `record`: the change comes from the cluster, so entering an abnormal reason is a transition. */
+  private classify(uid: string, input: PodInput, record: boolean, deleted = false): PodView {
+    const answer = this.explain(uid, input);
+    const before = this.pods.get(uid)?.view;
+    const previous = before?.answer;
     const view: PodView = { answer, labels: input.labels, deleted, deletedAt: deleted ? this.now() : null };
     if (record && answer.abnormal && (!previous || !previous.abnormal || previous.reason !== answer.reason)) {
-      this.recordTransition(answer, deleted);
+      this.recordTransition(answer, deleted, input);
+    } else {
+      this.updatePending(uid, answer, input);
     }
     if (!deleted) {
-      const before = this.pods.get(uid)?.view;
+      this.unknownPodEvents.delete(uid);
       if (previous && previous.node !== answer.node) {
         this.unindexNode(previous.node, uid);
       }
@@ -166,10 +221,15 @@ export class PodStore extends EventEmitter<StoreEvents> {
   /** `final` is the object of a DELETED event: classify it once more, it may name the cause. */
   private removePod(uid: string, input: PodInput, final: boolean): void {
     const record = this.pods.get(uid);
-    const view = final ? this.classify(uid, input, true) : { ...record!.view, deleted: true, deletedAt: this.now() };
+    const view = final
+      ? this.classify(uid, input, true, true)
+      : { ...record!.view, deleted: true, deletedAt: this.now() };
     this.pods.delete(uid);
     this.terminating.delete(uid);
-    this.events.delete(uid);
+    // A pending transition still reads the pod's events: its Event may come after the deletion.
+    if (!this.pending.has(uid)) {
+      this.events.delete(uid);
+    }
     if (record) {
       this.unindexNode(record.view.answer.node, uid);
     }
@@ -197,16 +257,27 @@ export class PodStore extends EventEmitter<StoreEvents> {
     }
   }
 
-  private reclassify(uid: string): void {
-    const record = this.pods.get(uid);
-    if (record) {
-      this.classify(uid, record.input);
+  private reclassify(uid: string, record: boolean): void {
+    const pod = this.pods.get(uid);
+    if (pod) {
+      this.classify(uid, pod.input, record);
+      return;
+    }
+    // A deleted pod whose transition waits for its Event: the Event may complete it and its tombstone.
+    const pending = this.pending.get(uid);
+    if (pending) {
+      const answer = this.explain(uid, pending.input);
+      const tombstone = this.tombstones.get(uid);
+      if (tombstone && tombstone.answer.reason === answer.reason) {
+        tombstone.answer = answer;
+      }
+      this.updatePending(uid, answer, pending.input);
     }
   }
 
-  private reclassifyNode(node: string): void {
+  private reclassifyNode(node: string, record: boolean): void {
     for (const uid of this.podsByNode.get(node) ?? []) {
-      this.reclassify(uid);
+      this.reclassify(uid, record);
     }
   }
 
@@ -222,9 +293,10 @@ export class PodStore extends EventEmitter<StoreEvents> {
     } else {
       this.nodes.set(name, toNodeInput(obj));
     }
-    this.reclassifyNode(name);
+    this.reclassifyNode(name, true);
   }
 
+  /** After a (re)list of nodes: what the proxy knows changed, so pods are re-classified, not recorded. */
   replaceNodes(objs: readonly KubeObject[]): void {
     this.nodes = new Map(objs.map((o) => [o.metadata!.name!, toNodeInput(o)]));
     this.reclassifyBoundPods();
@@ -242,40 +314,170 @@ export class PodStore extends EventEmitter<StoreEvents> {
   /** Every pod on a node, including nodes that are gone. */
   private reclassifyBoundPods(): void {
     for (const node of [...this.podsByNode.keys()]) {
-      this.reclassifyNode(node);
+      this.reclassifyNode(node, false);
     }
   }
 
-  applyEvent(type: WatchEventType, obj: KubeObject & { involvedObject?: { uid?: string } }): void {
+  applyEvent(type: WatchEventType, obj: EventObject): void {
+    if (type !== 'DELETED' && this.addEvent(obj)) {
+      this.reclassify(obj.involvedObject!.uid!, true);
+    }
+  }
+
+  /** Stores one event; false when it names no pod. */
+  private addEvent(obj: EventObject, seenAt = this.now()): boolean {
     const uid = obj.involvedObject?.uid;
-    if (!uid || type === 'DELETED') {
-      return;
+    if (!uid) {
+      return false;
     }
     const list = this.events.get(uid) ?? [];
     // An Event object is updated in place when it repeats (count, lastTimestamp): keep its latest.
     const key = obj.metadata?.uid ?? obj.metadata?.name ?? '';
     const kept = list.filter((e) => e.key !== key);
-    kept.push({ key, input: toEventInput(obj), seenAt: this.now() });
+    kept.push({ key, input: toEventInput(obj), seenAt });
     this.events.set(uid, kept.slice(-this.opts.eventsPerPod));
-    this.reclassify(uid);
+    if (!this.pods.has(uid) && !this.pending.has(uid)) {
+      this.trackUnknownPodEvents(uid);
+    }
+    return true;
   }
 
-  /** Replaces the pod events of one namespace (null: all) after a (re)list. */
-  replaceEvents(
-    objs: ReadonlyArray<KubeObject & { involvedObject?: { uid?: string } }>,
-    namespace: string | null
-  ): void {
+  /** Events may arrive just before their pod; kept briefly, and never more than the cap. */
+  private trackUnknownPodEvents(uid: string): void {
+    this.unknownPodEvents.delete(uid);
+    this.unknownPodEvents.add(uid);
+    if (this.unknownPodEvents.size > this.opts.unknownPodMaxCount) {
+      this.dropEvents(this.unknownPodEvents.values().next().value!);
+    }
+  }
+
+  private dropEvents(uid: string): void {
+    this.events.delete(uid);
+    this.unknownPodEvents.delete(uid);
+  }
+
+  /**
+   * Replaces the pod events of one namespace (null: all) after a (re)list. Events already held keep
+   * the time they were first seen, so that a relist does not make old events young again.
+   */
+  replaceEvents(objs: readonly EventObject[], namespace: string | null): void {
+    const scope = namespace ?? '';
+    if (!this.eventScopesListed.has(scope)) {
+      this.eventScopesListed.add(scope);
+      this.opts.recovery?.eventsListed(objs);
+    }
+    const firstSeen = new Map<string, number>();
     for (const [uid, list] of this.events) {
       if (namespace === null || list[0]?.input.namespace === namespace) {
-        this.events.delete(uid);
+        for (const e of list) {
+          firstSeen.set(e.key, e.seenAt);
+        }
+        this.dropEvents(uid);
       }
     }
+    const touched = new Set<string>();
     for (const obj of objs) {
-      this.applyEvent('ADDED', obj);
+      const key = obj.metadata?.uid ?? obj.metadata?.name ?? '';
+      if (this.addEvent(obj, firstSeen.get(key))) {
+        touched.add(obj.involvedObject!.uid!);
+      }
+    }
+    for (const uid of touched) {
+      this.reclassify(uid, false);
     }
   }
 
-  // ---- tombstones, history, housekeeping ------------------------------------------------------
+  // ---- transitions ---------------------------------------------------------------------------
+
+  /** `time`: when the pod entered the reason, for recovered transitions; else now. */
+  private recordTransition(
+    a: PodAnswer,
+    deleted: boolean,
+    input: PodInput,
+    time = this.now(),
+    recovered = false
+  ): void {
+    const transition = toTransition(a, time, deleted, recovered);
+    const earlier = this.pending.get(a.uid);
+    if (earlier) {
+      this.commit(earlier.transition);
+      this.pending.delete(a.uid);
+    }
+    if (awaitsEvidence(a)) {
+      this.pending.set(a.uid, { transition, input, due: this.now() + this.opts.attributionDelayMs });
+    } else {
+      this.commit(transition);
+    }
+  }
+
+  /** A disruption of a pod that went away while no proxy watched, as recovered from its Event. */
+  recordRecovered(a: PodAnswer, time: number): void {
+    this.commit(toTransition(a, time, true, true));
+  }
+
+  /** A pending transition takes the pod's latest attribution, and is recorded once an Event settles it. */
+  private updatePending(uid: string, a: PodAnswer, input: PodInput): void {
+    const p = this.pending.get(uid);
+    if (!p || p.transition.reason !== a.reason) {
+      return;
+    }
+    p.input = input;
+    Object.assign(p.transition, { node: a.node, initiator: a.initiator, detail: a.detail, message: a.message });
+    if (!awaitsEvidence(a)) {
+      this.settle(uid, p);
+    }
+  }
+
+  private settle(uid: string, p: PendingTransition): void {
+    this.pending.delete(uid);
+    this.commit(p.transition);
+    if (!this.pods.has(uid)) {
+      this.dropEvents(uid);
+    }
+  }
+
+  private commit(t: Transition): void {
+    this.history.add(t);
+    this.emit('transition', t, !t.recovered || (this.opts.recovery?.countable(t.time) ?? true));
+  }
+
+  /** Records the transitions whose Event did not come within the attribution delay, as they stand. */
+  settleDue(): void {
+    const now = this.now();
+    for (const [uid, p] of this.pending) {
+      if (p.due <= now) {
+        this.settle(uid, p);
+      }
+    }
+  }
+
+  // ---- tombstones, housekeeping --------------------------------------------------------------
+
+  /**
+   * Loads what an earlier run persisted, before the first list: transitions and tombstones answer
+   * as before the restart, and are not counted again.
+   */
+  restore(state: RestoredState): void {
+    for (const t of state.transitions) {
+      this.history.add(t);
+    }
+    for (const view of state.tombstones) {
+      this.addTombstone(view.answer.uid, view);
+    }
+  }
+
+  tombstone(uid: string): PodView | undefined {
+    return this.tombstones.get(uid);
+  }
+
+  /** Whether the proxy has seen this pod: current, deleted while watched, or awaiting its Event. */
+  knowsPod(uid: string): boolean {
+    return this.pods.has(uid) || this.tombstones.has(uid) || this.pending.has(uid);
+  }
+
+  isPending(uid: string): boolean {
+    return this.pending.has(uid);
+  }
 
   private addTombstone(uid: string, view: PodView): void {
     this.tombstones.delete(uid);
@@ -285,34 +487,12 @@ export class PodStore extends EventEmitter<StoreEvents> {
     }
   }
 
-  private recordTransition(a: PodAnswer, deleted: boolean): void {
-    const t: Transition = {
-      time: this.now(),
-      namespace: a.namespace,
-      pod: a.name,
-      uid: a.uid,
-      node: a.node,
-      reason: a.reason,
-      category: a.category,
-      source: a.source,
-      initiator: a.initiator,
-      detail: a.detail,
-      message: a.message,
-      deleted,
-    };
-    this.history.push(t);
-    // Trim in batches so that the array is not shifted on every push.
-    if (this.history.length > this.opts.historyMaxCount * 1.1) {
-      this.history = this.history.slice(-this.opts.historyMaxCount);
-    }
-    this.emit('transition', t);
-  }
-
   /** Time-driven work: stuck deletions, old tombstones and events. Call every few seconds. */
   tick(): void {
     const now = this.now();
+    this.settleDue();
     for (const uid of [...this.terminating]) {
-      this.reclassify(uid);
+      this.reclassify(uid, true);
     }
     for (const [uid, view] of this.tombstones) {
       if (now - view.deletedAt! <= this.opts.tombstoneMaxAgeMs) {
@@ -321,9 +501,10 @@ export class PodStore extends EventEmitter<StoreEvents> {
       this.tombstones.delete(uid);
     }
     for (const [uid, list] of this.events) {
-      const fresh = list.filter((e) => now - e.seenAt <= this.opts.eventMaxAgeMs);
+      const maxAge = this.unknownPodEvents.has(uid) ? this.opts.unknownPodEventMaxAgeMs : this.opts.eventMaxAgeMs;
+      const fresh = list.filter((e) => now - e.seenAt <= maxAge);
       if (fresh.length === 0) {
-        this.events.delete(uid);
+        this.dropEvents(uid);
       } else if (fresh.length !== list.length) {
         this.events.set(uid, fresh);
       }
@@ -351,12 +532,8 @@ export class PodStore extends EventEmitter<StoreEvents> {
   /** Transitions in [from, to), newest first. */
   transitions(f: Filter, from: number, to: number, limit: number): Transition[] {
     const out: Transition[] = [];
-    for (let i = this.history.length - 1; i >= 0 && out.length < limit; i--) {
-      const t = this.history[i];
-      if (t.time >= to) {
-        continue;
-      }
-      if (t.time < from) {
+    for (const t of this.history.newestFirst(from, to)) {
+      if (out.length >= limit) {
         break;
       }
       if (matchesCommon(f, t, t.pod)) {
@@ -368,19 +545,9 @@ export class PodStore extends EventEmitter<StoreEvents> {
 
   /** Every transition in [from, to) that matches, oldest first (for series). */
   *transitionsBetween(f: Filter, from: number, to: number): Generator<Transition> {
-    let lo = 0;
-    let hi = this.history.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.history[mid].time < from) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    for (let i = lo; i < this.history.length && this.history[i].time < to; i++) {
-      if (matchesCommon(f, this.history[i], this.history[i].pod)) {
-        yield this.history[i];
+    for (const t of this.history.between(from, to)) {
+      if (matchesCommon(f, t, t.pod)) {
+        yield t;
       }
     }
   }
@@ -421,7 +588,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
       pods: this.pods.size,
       abnormal,
       tombstones: this.tombstones.size,
-      transitions: this.history.length,
+      transitions: this.history.size,
       nodes: this.nodes?.size ?? 0,
       events,
     };
@@ -431,6 +598,24 @@ export class PodStore extends EventEmitter<StoreEvents> {
   currentPods(): IterableIterator<PodRecord> {
     return this.pods.values();
   }
+}
+
+function toTransition(a: PodAnswer, time: number, deleted: boolean, recovered: boolean): Transition {
+  return {
+    time,
+    namespace: a.namespace,
+    pod: a.name,
+    uid: a.uid,
+    node: a.node,
+    reason: a.reason,
+    category: a.category,
+    source: a.source,
+    initiator: a.initiator,
+    detail: a.detail,
+    message: a.message,
+    deleted,
+    recovered,
+  };
 }
 
 function sameView(a: PodView, b: PodView): boolean {

@@ -5,7 +5,14 @@ import { sharedApiServer } from '../../../tests/cluster/apiserver.ts';
 
 export const TOKEN = 'test-token-0123456789';
 
-export async function startProxy(overrides: Partial<ServeOptions> = {}): Promise<RunningProxy> {
+/** `onLog` receives every JSON log line at debug level and above. */
+export async function startProxy(
+  overrides: Partial<ServeOptions> = {},
+  onLog?: (line: string) => void
+): Promise<RunningProxy> {
+  const log = onLog
+    ? pino({ level: 'debug' }, { write: (line: string) => onLog(line.trimEnd()) })
+    : pino({ level: process.env.PODREASONS_TEST_LOG ?? 'silent' });
   return serve(
     {
       kubeconfig: sharedApiServer().kubeconfigPath,
@@ -15,14 +22,16 @@ export async function startProxy(overrides: Partial<ServeOptions> = {}): Promise
       namespaces: null,
       token: TOKEN,
       ksmCompatibleMetrics: true,
-      store: {},
+      // Short, so that evictions with no Event are recorded soon after the test makes them.
+      store: { attributionDelayMs: 1000 },
       watchTimeoutSeconds: 300,
       watchSilenceMs: 90_000,
+      notReadyAfterMs: 300_000,
       pollIntervalMs: 1000,
       logLevel: 'silent',
       ...overrides,
     },
-    pino({ level: process.env.PODREASONS_TEST_LOG ?? 'silent' })
+    log
   );
 }
 

@@ -24,7 +24,13 @@ describe('label selectors', () => {
   for (const [selector, matches] of cases) {
     test(`${selector} → ${matches}`, () => assert.equal(parseLabelSelector(selector)(labels), matches));
   }
-  for (const bad of ['app in (a', 'app=we b', '=x', 'a,,b', '-bad=1']) {
+  test('only own labels count: "constructor" is not a label of every pod', () => {
+    assert.equal(parseLabelSelector('constructor')(labels), false);
+    assert.equal(parseLabelSelector('!constructor')(labels), true);
+    assert.equal(parseLabelSelector('toString in (x)')(labels), false);
+    assert.equal(parseLabelSelector('hasOwnProperty notin (x)')(labels), true);
+  });
+  for (const bad of ['app in (a', 'app=we b', '=x', 'a,,b', '-bad=1', 'app in ()', 'app notin ( )']) {
     test(`rejects "${bad}"`, () => assert.throws(() => parseLabelSelector(bad), LabelSelectorError));
   }
 });
@@ -130,7 +136,8 @@ describe('PodStore', () => {
       advance(1000);
     }
     const all = store.transitions({}, 0, Number.MAX_SAFE_INTEGER, 100);
-    assert.ok(all.length >= 10 && all.length <= 11, `${all.length} kept`);
+    assert.equal(all.length, 10);
+    assert.equal(store.counts().transitions, 10);
     assert.equal(all[0].pod, 'p29');
     const start = Date.parse('2026-11-28T09:00:25Z');
     assert.deepEqual(
@@ -169,5 +176,181 @@ describe('PodStore', () => {
     store.replaceNodes([]);
     store.tick();
     assert.equal(upserts, 2, 'added, then NodeGone once node data says the node is missing');
+  });
+});
+
+// ---- context changes, attribution settling, bounds ------------------------------------------------
+
+const node = (name: string, ready: 'True' | 'False' | 'Unknown', taints: object[] = []) => ({
+  metadata: { name },
+  spec: { taints },
+  status: { conditions: [{ type: 'Ready', status: ready }] },
+});
+
+/** A pod the Eviction API is evicting: DisruptionTarget=True, reason EvictionByEvictionAPI. */
+const evicting = (name: string, at = '2026-11-28T09:00:00Z') =>
+  pod(name, undefined, {
+    conditions: [
+      { type: 'Ready', status: 'True' },
+      {
+        type: 'DisruptionTarget',
+        status: 'True',
+        reason: 'EvictionByEvictionAPI',
+        message: 'Eviction API: evicting',
+        lastTransitionTime: at,
+      },
+    ],
+  });
+
+const karpenterEvent = (podName: string, n = 1) => ({
+  metadata: { uid: `event-${podName}-${n}`, name: `${podName}.${n}`, namespace: 'shop' },
+  involvedObject: { kind: 'Pod', uid: `uid-${podName}`, name: podName, namespace: 'shop' },
+  reason: 'Evicted',
+  message: 'Evicted pod: Underutilized',
+  source: { component: 'karpenter' },
+  firstTimestamp: '2026-11-28T09:00:00Z',
+  lastTimestamp: '2026-11-28T09:00:00Z',
+});
+
+describe('PodStore: what the proxy learns is not what happened', () => {
+  test('nodes listed after the pods (a restart in either order) record nothing', () => {
+    for (const nodesFirst of [false, true]) {
+      const { store, transitions } = storeWithClock();
+      const nodes = [node('node-a', 'False')] as never[];
+      if (nodesFirst) {
+        store.replaceNodes(nodes);
+      }
+      store.replacePods([pod('web'), pod('db')].map(toPodInput), null);
+      if (!nodesFirst) {
+        store.replaceNodes(nodes);
+      }
+      store.replaceEvents([karpenterEvent('web')], null);
+      assert.equal([...store.matchingPods({ pods: new Set(['web']) })][0].answer.reason, 'NodeNotReady');
+      assert.equal(transitions.length, 0, `nodes first: ${nodesFirst}`);
+    }
+  });
+
+  test('losing and regaining node data re-classifies without recording; a node that goes bad is recorded', () => {
+    const { store, transitions } = storeWithClock();
+    store.replaceNodes([node('node-a', 'False')] as never[]);
+    store.replacePods([pod('web', undefined, {})].map(toPodInput), null);
+    store.dropNodes();
+    assert.equal([...store.matchingPods({})][0].answer.reason, 'Running');
+    store.replacePods([toPodInput(pod('web'))], null); // the relist after the RBAC gap
+    store.replaceNodes([node('node-a', 'False')] as never[]);
+    assert.equal([...store.matchingPods({})][0].answer.reason, 'NodeNotReady');
+    assert.equal(transitions.length, 0);
+    store.applyNode('MODIFIED', node('node-a', 'True'));
+    store.applyNode('MODIFIED', node('node-a', 'Unknown'));
+    assert.deepEqual(
+      transitions.map((t) => t.reason),
+      ['NodeUnreachable']
+    );
+  });
+
+  test('an eviction waits for the Event that names its caller, then records it with that detail', () => {
+    const { store, transitions, advance } = storeWithClock();
+    store.replaceNodes([node('node-a', 'True', [{ key: 'karpenter.sh/disrupted', effect: 'NoSchedule' }])] as never[]);
+    store.replacePods([toPodInput(pod('web'))], null);
+    store.applyPod('MODIFIED', evicting('web'));
+    assert.equal(transitions.length, 0, 'waiting for the Event');
+    advance(800);
+    store.applyEvent('ADDED', karpenterEvent('web'));
+    assert.equal(transitions.length, 1);
+    assert.deepEqual([transitions[0].initiator, transitions[0].detail], ['karpenter', 'Underutilized']);
+    assert.equal(transitions[0].time, Date.parse('2026-11-28T09:00:00Z'), 'the time of the eviction');
+  });
+
+  test('the Event after the deletion completes the transition and the tombstone alike', () => {
+    const { store, transitions, advance } = storeWithClock();
+    store.replaceNodes([node('node-a', 'True')] as never[]);
+    store.replacePods([toPodInput(pod('web'))], null);
+    store.applyPod('MODIFIED', evicting('web'));
+    store.applyPod('DELETED', evicting('web'));
+    advance(1500);
+    store.applyEvent('ADDED', karpenterEvent('web'));
+    assert.equal(transitions.length, 1);
+    assert.deepEqual([transitions[0].initiator, transitions[0].detail], ['karpenter', 'Underutilized']);
+    const [tombstone] = [...store.matchingPods({ includeDeleted: true })];
+    assert.deepEqual([tombstone.answer.initiator, tombstone.answer.detail], ['karpenter', 'Underutilized']);
+    assert.equal(store.counts().events, 0, 'the deleted pod keeps no events once settled');
+  });
+
+  test('with no Event the eviction is recorded as it stands after the attribution delay', () => {
+    const { store, transitions, advance } = storeWithClock({ attributionDelayMs: 5000 });
+    store.replaceNodes([node('node-a', 'True', [{ key: 'karpenter.sh/disrupted', effect: 'NoSchedule' }])] as never[]);
+    store.replacePods([toPodInput(pod('web'))], null);
+    store.applyPod('MODIFIED', evicting('web'));
+    advance(4000);
+    store.settleDue();
+    assert.equal(transitions.length, 0);
+    advance(1001);
+    store.settleDue();
+    assert.deepEqual(
+      transitions.map((t) => [t.initiator, t.detail]),
+      [['karpenter', 'karpenter.sh/disrupted']]
+    );
+  });
+
+  test('an Event that came first settles the eviction at once', () => {
+    const { store, transitions } = storeWithClock();
+    store.replacePods([toPodInput(pod('web'))], null);
+    store.applyEvent('ADDED', karpenterEvent('web'));
+    store.applyPod('MODIFIED', evicting('web'));
+    assert.deepEqual(
+      transitions.map((t) => [t.initiator, t.detail]),
+      [['karpenter', 'Underutilized']]
+    );
+  });
+
+  test('late transitions keep the history in time order', () => {
+    const { store, transitions, advance } = storeWithClock();
+    store.replacePods([toPodInput(pod('web')), toPodInput(pod('db'))], null);
+    store.applyPod('MODIFIED', evicting('web'));
+    advance(1000);
+    store.applyPod('MODIFIED', pod('db', 'CrashLoopBackOff'));
+    advance(5000);
+    store.settleDue();
+    assert.deepEqual(
+      transitions.map((t) => t.pod),
+      ['db', 'web']
+    );
+    assert.deepEqual(
+      store.transitions({}, 0, Number.MAX_SAFE_INTEGER, 10).map((t) => t.pod),
+      ['db', 'web']
+    );
+    assert.deepEqual(
+      [...store.transitionsBetween({}, 0, Number.MAX_SAFE_INTEGER)].map((t) => t.pod),
+      ['web', 'db']
+    );
+  });
+
+  test('events about unknown pods are kept briefly and bounded; a relist does not make them young again', () => {
+    const { store, advance } = storeWithClock({ unknownPodMaxCount: 100, unknownPodEventMaxAgeMs: 60_000 });
+    const ghosts = Array.from({ length: 250 }, (_, i) => karpenterEvent(`ghost-${i}`));
+    for (const e of ghosts) {
+      store.applyEvent('ADDED', e);
+    }
+    assert.equal(store.counts().events, 100);
+    advance(40_000);
+    store.replaceEvents(ghosts.slice(-50), null);
+    advance(21_000);
+    store.tick();
+    assert.equal(store.counts().events, 0);
+    // An event that comes just before its pod is adopted by it.
+    store.applyEvent('ADDED', karpenterEvent('web'));
+    store.applyPod('ADDED', evicting('web'));
+    advance(120_000);
+    store.tick();
+    assert.equal(store.counts().events, 1);
+  });
+
+  test('long messages are cut in answers and transitions', () => {
+    const { store, transitions } = storeWithClock();
+    const long = 'x'.repeat(1_000_000);
+    store.applyPod('ADDED', pod('big', undefined, { phase: 'Failed', reason: 'Evicted', message: long }));
+    const [view] = [...store.matchingPods({})];
+    assert.equal(view.answer.message.length, 1024);
+    assert.equal(transitions[0].message.length, 1024);
   });
 });

@@ -1,21 +1,11 @@
 // The browser test page: the plugin's editors with the real @grafana/ui, wired to a Pod Reasons
 // proxy. Query parameters: view (config | query | variable | annotation), queryType, proxy (the
 // proxy's base URL; default: this page's origin), token, theme (dark | light).
-import React, { useEffect, useMemo, useState } from 'react';
+import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import {
-  applyFieldOverrides,
-  DataFrame,
-  DataQueryRequest,
-  DataSourceInstanceSettings,
-  DataSourceSettings,
-  dateTime,
-  CoreApp,
-  ThemeContext,
-  toDataFrame,
-} from '@grafana/data';
+import { CoreApp, DataSourceInstanceSettings, ThemeContext, toDataFrame } from '@grafana/data';
 import { config, setBackendSrv, setTemplateSrv } from '@grafana/runtime';
-import { Alert, Button, GlobalStyles, Stack, Table, useTheme2 } from '@grafana/ui';
+import { Alert, Button, GlobalStyles, Stack } from '@grafana/ui';
 
 import { ConfigEditor } from '../../../src/components/ConfigEditor';
 import { QueryEditor } from '../../../src/components/QueryEditor';
@@ -32,6 +22,7 @@ import {
   QueryType,
 } from '../../../src/types';
 import { fetchBackendSrv } from './fetchBackendSrv';
+import { ConfigPanel, QueryPanel, request } from './panel';
 
 const params = new URLSearchParams(window.location.search);
 const DS_URL = '/api/datasources/proxy/uid/podreasons';
@@ -51,73 +42,6 @@ const datasource = new DataSource({
   access: 'proxy',
   readOnly: false,
 } as unknown as DataSourceInstanceSettings<PodReasonsOptions>);
-
-function request<T extends PodReasonsQuery | PodReasonsVariableQuery>(query: T): DataQueryRequest<T> {
-  const now = Date.now();
-  return {
-    targets: [query],
-    range: { from: dateTime(now - 3600_000), to: dateTime(now), raw: { from: 'now-1h', to: 'now' } },
-    intervalMs: 60_000,
-    interval: '1m',
-    scopedVars: {},
-    requestId: 'page',
-    timezone: 'utc',
-    app: CoreApp.PanelEditor,
-    startTime: now,
-  };
-}
-
-/** Frames as Grafana's table panel shows them, field config (colours, links) applied. */
-function Results({ frames, error }: { frames: DataFrame[]; error?: string }) {
-  const theme = useTheme2();
-  const shown = useMemo(
-    () =>
-      applyFieldOverrides({
-        data: frames,
-        fieldConfig: { defaults: {}, overrides: [] },
-        replaceVariables: (value: string) => value,
-        theme,
-      }),
-    [frames, theme]
-  );
-  return (
-    <div data-testid="results">
-      {error && <Alert severity="error" title={error} />}
-      {shown.map((frame, index) => (
-        <div key={index} data-testid="frame" data-rows={frame.length}>
-          <Table data={frame} width={1180} height={Math.min(60 + frame.length * 36, 360)} />
-        </div>
-      ))}
-    </div>
-  );
-}
-
-function QueryView({ queryType }: { queryType: QueryType }) {
-  const [query, setQuery] = useState<PodReasonsQuery>({
-    ...datasource.getDefaultQuery(CoreApp.PanelEditor),
-    refId: 'A',
-    queryType,
-  });
-  const [frames, setFrames] = useState<DataFrame[]>([]);
-  const [error, setError] = useState<string>();
-  const [run, setRun] = useState(0);
-  // Like a panel: run on load and on each onRunQuery; a newer run (or leaving) cancels the older one.
-  useEffect(() => {
-    const subscription = datasource.query(request(query)).subscribe((response) => {
-      setFrames(response.data);
-      setError(response.errors?.[0]?.message);
-    });
-    return () => subscription.unsubscribe();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [run]);
-  return (
-    <Stack direction="column" gap={2}>
-      <QueryEditor query={query} datasource={datasource} onChange={setQuery} onRunQuery={() => setRun(run + 1)} />
-      <pre data-testid="query">{JSON.stringify(query)}</pre>
-      <Results frames={frames} error={error} />
-    </Stack>
-  );
-}
 
 function AnnotationView() {
   const [query, setQuery] = useState<PodReasonsQuery>();
@@ -178,31 +102,22 @@ function VariableView() {
   );
 }
 
-function ConfigView() {
-  const [options, setOptions] = useState({
-    jsonData: {},
-    secureJsonFields: {},
-  } as DataSourceSettings<PodReasonsOptions, PodReasonsSecureOptions>);
-  return (
-    <Stack direction="column" gap={2}>
-      <ConfigEditor options={options} onOptionsChange={setOptions} />
-      <pre data-testid="options">
-        {JSON.stringify({
-          jsonData: options.jsonData,
-          secureJsonData: options.secureJsonData,
-          secureJsonFields: options.secureJsonFields,
-        })}
-      </pre>
-    </Stack>
-  );
-}
-
 function Page() {
   const view = params.get('view') ?? 'query';
   return (
     <div style={{ padding: 16, width: 1200 }}>
-      {view === 'config' && <ConfigView />}
-      {view === 'query' && <QueryView queryType={(params.get('queryType') as QueryType) ?? 'pods'} />}
+      {view === 'config' && <ConfigPanel<PodReasonsOptions, PodReasonsSecureOptions> editor={ConfigEditor} />}
+      {view === 'query' && (
+        <QueryPanel<PodReasonsQuery, PodReasonsOptions, DataSource>
+          datasource={datasource}
+          editor={QueryEditor}
+          initial={{
+            ...datasource.getDefaultQuery(CoreApp.PanelEditor),
+            refId: 'A',
+            queryType: (params.get('queryType') as QueryType) ?? 'pods',
+          }}
+        />
+      )}
       {view === 'variable' && <VariableView />}
       {view === 'annotation' && <AnnotationView />}
     </div>

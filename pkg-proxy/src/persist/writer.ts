@@ -1,0 +1,135 @@
+// The database writer, in a worker thread of its own: node:sqlite is synchronous, and a commit or a
+// WAL checkpoint (an fsync) must never hold up the thread that reads the watches. The main thread
+// sends a batch about once a second (persistence.ts); each batch is one transaction, followed by
+// the trims that keep the store within its bounds.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { PodView, Transition } from '../store/store.ts';
+import { openDatabase, writeMeta } from './database.ts';
+
+export interface Bounds {
+  historyMaxCount: number;
+  tombstoneMaxCount: number;
+  tombstoneMaxAgeMs: number;
+  maxBytes: number;
+}
+
+export interface WriterData {
+  file: string;
+  bounds: Bounds;
+}
+
+export interface Batch {
+  id: number;
+  now: number;
+  transitions: Transition[];
+  tombstones: PodView[];
+  /** [uid, reason, abnormal] */
+  answers: Array<[string, string, boolean]>;
+  /** Pods that are gone: their answers are dropped. */
+  forget: string[];
+  meta: Record<string, string>;
+}
+
+export type WriterRequest = { type: 'batch'; batch: Batch } | { type: 'close' };
+export type WriterReply =
+  | { type: 'written'; id: number; bytes: number; transitions: number }
+  | { type: 'failed'; message: string }
+  | { type: 'closed' };
+
+const { file, bounds } = workerData as WriterData;
+const port = parentPort!;
+const db = openDatabase(file);
+
+const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const pragma = (name: string) => (db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[name];
+/** Bytes the database's pages hold (free pages are reused, then given back by incremental_vacuum). */
+const usedBytes = () => (pragma('page_count') - pragma('freelist_count')) * pragma('page_size');
+
+const insertTransition = db.prepare('INSERT INTO transitions (time, body) VALUES (?, ?)');
+const putTombstone = db.prepare(
+  'INSERT INTO tombstones (uid, deleted_at, body) VALUES (?, ?, ?) ON CONFLICT (uid) DO UPDATE SET deleted_at = excluded.deleted_at, body = excluded.body'
+);
+const putAnswer = db.prepare(
+  'INSERT INTO answers (uid, reason, abnormal) VALUES (?, ?, ?) ON CONFLICT (uid) DO UPDATE SET reason = excluded.reason, abnormal = excluded.abnormal'
+);
+const forgetAnswer = db.prepare('DELETE FROM answers WHERE uid = ?');
+const dropOldestTransitions = db.prepare(
+  'DELETE FROM transitions WHERE id IN (SELECT id FROM transitions ORDER BY time, id LIMIT ?)'
+);
+const dropOldTombstones = db.prepare('DELETE FROM tombstones WHERE deleted_at < ?');
+const dropOldestTombstones = db.prepare(
+  'DELETE FROM tombstones WHERE uid IN (SELECT uid FROM tombstones ORDER BY deleted_at LIMIT ?)'
+);
+
+let transitions = count('transitions');
+
+function write(batch: Batch): void {
+  db.exec('BEGIN');
+  try {
+    for (const t of batch.transitions) {
+      insertTransition.run(t.time, JSON.stringify(t));
+    }
+    transitions += batch.transitions.length;
+    for (const view of batch.tombstones) {
+      putTombstone.run(view.answer.uid, view.deletedAt, JSON.stringify(view));
+    }
+    for (const [uid, reason, abnormal] of batch.answers) {
+      putAnswer.run(uid, reason, abnormal ? 1 : 0);
+    }
+    for (const uid of batch.forget) {
+      forgetAnswer.run(uid);
+    }
+    writeMeta(db, batch.meta);
+    trim(batch.now);
+    db.exec('COMMIT');
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
+/** The same bounds as in memory, plus the size bound: the oldest transitions go first. */
+function trim(now: number): void {
+  if (transitions > bounds.historyMaxCount) {
+    dropOldestTransitions.run(transitions - bounds.historyMaxCount);
+    transitions = bounds.historyMaxCount;
+  }
+  dropOldTombstones.run(now - bounds.tombstoneMaxAgeMs);
+  const tombstones = count('tombstones');
+  if (tombstones > bounds.tombstoneMaxCount) {
+    dropOldestTombstones.run(tombstones - bounds.tombstoneMaxCount);
+  }
+  let trimmed = false;
+  while (transitions > 0 && usedBytes() > bounds.maxBytes) {
+    const drop = Math.max(1, Math.ceil(transitions / 10));
+    dropOldestTransitions.run(drop);
+    transitions -= Math.min(drop, transitions);
+    trimmed = true;
+  }
+  if (trimmed) {
+    db.exec('PRAGMA incremental_vacuum');
+  }
+}
+
+let failed = false;
+port.on('message', (msg: WriterRequest) => {
+  if (msg.type === 'close') {
+    if (!failed) {
+      db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    }
+    db.close();
+    port.postMessage({ type: 'closed' } satisfies WriterReply);
+    port.close();
+    return;
+  }
+  if (failed) {
+    return;
+  }
+  try {
+    write(msg.batch);
+    port.postMessage({ type: 'written', id: msg.batch.id, bytes: usedBytes(), transitions } satisfies WriterReply);
+  } catch (err) {
+    failed = true;
+    port.postMessage({ type: 'failed', message: (err as Error).message } satisfies WriterReply);
+  }
+});

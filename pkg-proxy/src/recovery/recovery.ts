@@ -1,0 +1,155 @@
+// Catch-up after downtime. A restart counts nothing by itself (store.ts); what the first lists
+// prove happened while no proxy watched is recorded once, as a transition marked `recovered`, at
+// the time it happened:
+//   - a pod of the first list that is abnormal now with another reason than the answer persisted
+//     for it (or a pod that is new since then): it changed during the downtime (needs --data-dir);
+//   - a pod that is gone, but whose Event says it was disrupted (recovery/events.ts), as long as the
+//     API server keeps Events (--event-ttl, one hour by default).
+//
+// The downtime starts where the persisted history stops being complete: `lastSeen`, the last
+// time the previous run flushed while every pods watch was synced, less what it may not have
+// flushed (a second, and evictions still waiting for their Event). Never twice: what the persisted
+// or live history already holds for the pod and reason, and pods this run has seen, are skipped.
+//
+// Without --data-dir (or on the first start with one) the downtime is unknown: Events of gone pods
+// are still recovered into the history, for as far back as the API server keeps them, but only
+// those after this process started are counted in podreasons_transitions_total — an earlier
+// process may have counted the others (a rollout or an OOM kill restarts the proxy every so often).
+import { EVENT_WINDOW_MS } from '../engine/attribution.ts';
+import { millis } from '../engine/facts.ts';
+import { toEventInput } from '../engine/index.ts';
+import type { EventInput, PodAnswer } from '../engine/types.ts';
+import type { KnownAnswer } from '../persist/database.ts';
+import type { EventObject, PodStore, RecoveryHook, Transition } from '../store/store.ts';
+import { disruptionFromEvents, isDisruptionEvent } from './events.ts';
+
+/** What the last run persisted, when there is a data directory with a history in it. */
+export interface Previous {
+  /** Until when the previous run watched without a gap; null when unknown. */
+  lastSeen: number | null;
+  /** Its last answer per pod; null when incomplete or for another scope. */
+  answers: ReadonlyMap<string, KnownAnswer> | null;
+  transitions: readonly Transition[];
+}
+
+export interface RecoveryOptions {
+  previous: Previous | null;
+  /** When this process started (epoch ms). */
+  startedAt: number;
+  /** Evictions wait this long for their Event before they are recorded (and persisted). */
+  attributionDelayMs: number;
+  now?: () => number;
+}
+
+/** What the previous run may have seen but not flushed: a flush interval and Event time rounding. */
+const UNFLUSHED_MS = 2_000;
+
+const key = (uid: string, reason: string) => `${uid}\0${reason}`;
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+
+export class Recovery implements RecoveryHook {
+  /** Transitions recovered so far. */
+  recovered = 0;
+  /**
+   * Disruptions from this time on happened while no earlier process watched; earlier ones are not
+   * recovered. Null when unknown (see the header).
+   */
+  readonly downtimeFrom: number | null;
+  private readonly startedAt: number;
+  private readonly lastSeen: number | null;
+  /** The persisted answers, until the first lists are done. */
+  private answers: ReadonlyMap<string, KnownAnswer> | null;
+  private readonly now: () => number;
+  private readonly recorded = new Set<string>();
+  /** Events proving a disruption, by pod uid, from the first Event lists. */
+  private candidates = new Map<string, EventInput[]>();
+
+  constructor(opts: RecoveryOptions) {
+    this.now = opts.now ?? Date.now;
+    this.startedAt = opts.startedAt;
+    this.lastSeen = opts.previous?.lastSeen ?? null;
+    this.answers = this.lastSeen === null ? null : (opts.previous?.answers ?? null);
+    this.downtimeFrom = this.lastSeen === null ? null : this.lastSeen - opts.attributionDelayMs - UNFLUSHED_MS;
+    // A disruption in the downtime was recorded, if at all, within an Event window of its start.
+    const recentFrom = (this.downtimeFrom ?? -Infinity) - EVENT_WINDOW_MS;
+    for (const t of opts.previous?.transitions ?? []) {
+      if (t.time >= recentFrom) {
+        this.recorded.add(key(t.uid, t.reason));
+      }
+    }
+  }
+
+  /** The earliest time a recovered transition is counted at. */
+  private get countedFrom(): number {
+    // Event times have whole seconds: an Event of this process's first second counts.
+    return this.downtimeFrom ?? Math.floor(this.startedAt / 1000) * 1000;
+  }
+
+  countable(time: number): boolean {
+    return time >= this.countedFrom;
+  }
+
+  changedWhileAway(answer: PodAnswer): number | null {
+    const { answers, lastSeen } = this;
+    if (!answers || lastSeen === null || !answer.abnormal || this.recorded.has(key(answer.uid, answer.reason))) {
+      return null;
+    }
+    const before = answers.get(answer.uid);
+    if (before?.abnormal && before.reason === answer.reason) {
+      return null;
+    }
+    this.recorded.add(key(answer.uid, answer.reason));
+    this.recovered++;
+    // When Kubernetes recorded the change, if that lies in the downtime; else somewhere in it.
+    const now = this.now();
+    return clamp(millis(answer.since) ?? now, lastSeen, now);
+  }
+
+  eventsListed(objs: readonly EventObject[]): void {
+    for (const obj of objs) {
+      const e = toEventInput(obj);
+      if (e.uid && isDisruptionEvent(e)) {
+        const list = this.candidates.get(e.uid);
+        if (list) {
+          list.push(e);
+        } else {
+          this.candidates.set(e.uid, [e]);
+        }
+      }
+    }
+  }
+
+  /**
+   * Once the pods of every scope are listed: records the disruptions of pods that went away unseen
+   * (call again after a later first list of Events). Returns how many it recorded.
+   */
+  recoverGonePods(store: PodStore): number {
+    this.answers = null; // the first pod lists are done
+    if (this.candidates.size === 0) {
+      return 0;
+    }
+    for (const t of store.transitionsBetween({}, this.startedAt - UNFLUSHED_MS, Infinity)) {
+      this.recorded.add(key(t.uid, t.reason));
+    }
+    let count = 0;
+    for (const [uid, events] of this.candidates) {
+      if (store.knowsPod(uid)) {
+        continue;
+      }
+      const found = disruptionFromEvents(events);
+      if (
+        !found ||
+        (this.downtimeFrom !== null && found.time < this.downtimeFrom) ||
+        this.recorded.has(key(uid, found.answer.reason))
+      ) {
+        continue;
+      }
+      this.recorded.add(key(uid, found.answer.reason));
+      store.recordRecovered(found.answer, found.time);
+      count++;
+    }
+    this.candidates = new Map();
+    this.recovered += count;
+    return count;
+  }
+}
