@@ -1,5 +1,7 @@
-// Timing helpers: sequential HTTP requests against the proxy on loopback, percentiles, and reading
-// counters out of the Prometheus text format.
+// Timing helpers: sequential HTTP requests on loopback, percentiles, /metrics scrapes read as
+// streams (kube-state-metrics answers hundreds of MB at large sizes), counters out of the Prometheus
+// text format, and a process' memory and CPU from /proc.
+import { readFileSync } from 'node:fs';
 
 export interface Latency {
   /** Requests made. */
@@ -91,4 +93,84 @@ export async function waitFor(
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+export interface Scrape {
+  ms: number;
+  bytes: number;
+  /** Sample lines (not comments); -1 when not counted. */
+  series: number;
+  /** Sample lines that start with the asked prefix; -1 when not counted. */
+  matching: number;
+}
+
+/**
+ * GETs a Prometheus exposition as a stream: timed from request to last byte, and when `count`,
+ * its sample lines counted (counting costs the client time, so timed scrapes do not count).
+ */
+export async function scrape(url: string, count?: { prefix: string }): Promise<Scrape> {
+  const start = performance.now();
+  const res = await fetch(url);
+  if (!res.ok || !res.body) {
+    throw new Error(`GET ${url}: HTTP ${res.status}`);
+  }
+  let bytes = 0;
+  let series = 0;
+  let matching = 0;
+  let partial = '';
+  const decoder = new TextDecoder('latin1');
+  for await (const chunk of res.body) {
+    bytes += chunk.byteLength;
+    if (!count) {
+      continue;
+    }
+    const lines = (partial + decoder.decode(chunk, { stream: true })).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) {
+      if (line && line[0] !== '#') {
+        series++;
+        if (line.startsWith(count.prefix)) {
+          matching++;
+        }
+      }
+    }
+  }
+  return {
+    ms: performance.now() - start,
+    bytes,
+    series: count ? series : -1,
+    matching: count ? matching : -1,
+  };
+}
+
+/** `count` sequential scrapes after one warm-up: latency percentiles and the last body size. */
+export async function timeScrapes(url: string, count: number): Promise<Latency> {
+  await scrape(url);
+  const samples: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const s = await scrape(url);
+    samples.push(s.ms);
+    bytes = s.bytes;
+  }
+  samples.sort((a, b) => a - b);
+  return { count, p50: percentile(samples, 50), p99: percentile(samples, 99), max: samples[count - 1], bytes };
+}
+
+/** Clock ticks per second of /proc/<pid>/stat on Linux. */
+const CLK_TCK = 100;
+
+/** Current and peak (VmHWM) resident set size of a process, bytes. */
+export function processRss(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+}
+
+/** CPU seconds a process used so far (user + system, all threads). */
+export function processCpuSeconds(pid: number): number {
+  // Fields after the command name "(…)": state is field 3, utime 14 and stime 15.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }

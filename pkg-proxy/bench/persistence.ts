@@ -310,6 +310,7 @@ async function atRate(root: string): Promise<PersistenceResult['rate']> {
 
 /** The proxy frozen while the API server takes BACKLOG_PODS × BACKLOG_ROUNDS reason changes. */
 async function backlog(
+  script: string,
   kc: KubeConfig,
   kubeconfig: string,
   writer: StatusWriter,
@@ -325,7 +326,13 @@ async function backlog(
   const results: PersistenceResult['backlog'] = [];
   let round = 0;
   for (const [i, withDataDir] of [false, true, false, true].entries()) {
-    const proxy = await ProxyProcess.start(kubeconfig, 'admin', [], withDataDir ? join(root, `proxy-${i}`) : undefined);
+    const proxy = await ProxyProcess.start(
+      script,
+      kubeconfig,
+      'admin',
+      [],
+      withDataDir ? join(root, `proxy-${i}`) : undefined
+    );
     try {
       await waitFor(async () => (await fetch(`${proxy.url}/readyz`)).ok, 5 * 60_000, 'the proxy syncing');
       const counters = async () => {
@@ -383,6 +390,7 @@ async function backlog(
 }
 
 export async function measurePersistence(
+  script: string,
   kc: KubeConfig,
   kubeconfig: string,
   writer: StatusWriter,
@@ -408,7 +416,7 @@ export async function measurePersistence(
       loadAverage: [loadAtStart, os.loadavg()[0]],
       candidates,
       rate,
-      backlog: await backlog(kc, kubeconfig, writer, root, log),
+      backlog: await backlog(script, kc, kubeconfig, writer, root, log),
     };
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -1,11 +1,18 @@
-// The parent's handle on a proxy-child.ts process: start, ask, read /proc, stop.
+// The parent's handle on a proxy-child.ts process: start, ask, read /proc, stop. The child runs
+// bundled the way the container image runs the proxy (scripts/bundle.ts), so that its memory is
+// what users get.
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { bundle } from '../scripts/bundle.ts';
+import { processCpuSeconds, processRss } from './measure.ts';
 import type { ChildMessage, ChildRequest } from './proxy-child.ts';
 
-const CHILD = new URL('./proxy-child.ts', import.meta.url).pathname;
-/** Clock ticks per second of /proc/<pid>/stat on Linux. */
-const CLK_TCK = 100;
+/** Bundles proxy-child.ts next to the proxy's own bundle; returns the file to start. */
+export async function bundleProxyChild(): Promise<string> {
+  const out = fileURLToPath(new URL('../dist/bench-proxy-child.mjs', import.meta.url));
+  await bundle(fileURLToPath(new URL('./proxy-child.ts', import.meta.url)), out);
+  return out;
+}
 
 type Reply<T extends ChildMessage['type']> = Extract<ChildMessage, { type: T }>;
 
@@ -20,15 +27,16 @@ export class ProxyProcess {
     this.startedAt = startedAt;
   }
 
-  /** Forks the proxy and resolves once it listens (it syncs in the background). */
+  /** Forks the (bundled) proxy child and resolves once it listens (it syncs in the background). */
   static async start(
+    script: string,
     kubeconfig: string,
     context: string,
     execArgv: string[] = [],
     dataDir?: string
   ): Promise<ProxyProcess> {
     const startedAt = Date.now();
-    const child = fork(CHILD, [kubeconfig, context, ...(dataDir ? [dataDir] : [])], {
+    const child = fork(script, [kubeconfig, context, ...(dataDir ? [dataDir] : [])], {
       execArgv: ['--expose-gc', ...execArgv],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -66,17 +74,12 @@ export class ProxyProcess {
 
   /** Current and peak resident set size, bytes. */
   rss(): { rss: number; peak: number } {
-    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
-    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-    return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+    return processRss(this.pid);
   }
 
   /** CPU seconds used so far (user + system, all threads). */
   cpuSeconds(): number {
-    // Fields after the command name "(…)": state is field 3, utime 14 and stime 15.
-    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    return processCpuSeconds(this.pid);
   }
 
   /** Freezes the proxy (SIGSTOP): the API server keeps sending, and events queue up for it. */

@@ -1,38 +1,58 @@
-// The proxy benchmark (`npm run bench`): a real kube-apiserver, 1k / 10k / 50k pods, and per size a
-// fresh proxy in a child process. Per size it measures:
-//   - initial sync: fork of the proxy → /readyz 200;
-//   - heap and RSS per cached pod: after a full GC, minus the same figures of a proxy with 0 pods;
-//   - /api/v1/pods latency p50/p99, filtered and unfiltered, and /metrics render time;
+// The proxy benchmark (`npm run bench`): a real kube-apiserver, 2k / 10k / 50k / 150k pods (30 per
+// node), and per size kube-state-metrics v2.20.0 (`--resources=pods`) and then a fresh proxy, each
+// in a process of its own, on the same pods. The proxy runs bundled, with the Node options of the
+// container image (pkg-proxy/Dockerfile), as users run it. Per size it measures:
+//   - side by side: initial sync (start → KSM lists every pod / proxy /readyz 200), RSS right after
+//     sync, peak RSS (VmHWM) during the initial list, 40 /metrics scrapes (time, size, series), RSS
+//     and CPU after them;
+//   - the proxy alone: heap and RSS per cached pod after a full GC, minus the same figures of a proxy
+//     with 0 pods; /api/v1/pods latency p50/p99, filtered and unfiltered;
 //   - watch events absorbed under churn: pods/status updates from concurrent clients, the rate the
 //     API server accepted them and the rate the proxy's podreasons_watch_events_total rose, the
 //     proxy's CPU per event, and the store's own rate in-process (JSON.parse + PodStore.applyPod).
+// Loading stops at the first size that cannot be reached (an API server error, or BENCH_LOAD_BUDGET
+// spent); the pods loaded by then are measured as the largest size, and the report says why.
 // Writes pkg-proxy/bench/RESULTS.md (keeping its "## Findings" section) when run at the default sizes.
 // Then the cost of --data-dir (persistence.ts), written to pkg-proxy/bench/PERSISTENCE.md.
 //
-// Environment: BENCH_SIZES=1000,10000 (ascending; default 1000,10000,50000), BENCH_CHURN=20000
-// (status updates per size), BENCH_OUT=<file> (write the results there even for other sizes),
-// BENCH_CPU_PROF=<dir> (write a V8 CPU profile of each proxy there), BENCH_ONLY=persistence (only
-// the persistence part).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// Environment: BENCH_SIZES=2000,10000 (ascending; default 2000,10000,50000,150000), BENCH_CHURN=20000
+// (status updates per size), BENCH_LOAD_BUDGET=60m (longest loading step), BENCH_OUT=<file> (write
+// the results there even for other sizes), BENCH_CPU_PROF=<dir> (write a V8 CPU profile of each proxy),
+// BENCH_ONLY=persistence (only the persistence part).
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { startApiServer, type ApiServer } from '../../tests/cluster/apiserver.ts';
-import { Cluster } from '../../tests/cluster/driver.ts';
+import { podObject, Cluster } from '../../tests/cluster/driver.ts';
+import { KSM_VERSION, KubeStateMetrics } from '../../tests/cluster/ksm.ts';
+import { imageNodeOptions } from '../../tests/stack/dockerfile.ts';
+import { parseDuration } from '../src/duration.ts';
 import { absorbInProcess } from './absorb.ts';
-import { fetchText, metricSum, timeRequests, waitFor } from './measure.ts';
+import {
+  fetchText,
+  metricSum,
+  processCpuSeconds,
+  processRss,
+  scrape,
+  timeRequests,
+  timeScrapes,
+  waitFor,
+} from './measure.ts';
 import { measurePersistence, renderPersistence } from './persistence.ts';
-import { ProxyProcess } from './proxy-process.ts';
-import { renderResults, type Baseline, type Run, type SizeResult } from './report.ts';
+import { ProxyProcess, bundleProxyChild } from './proxy-process.ts';
+import { renderResults, type Baseline, type Run, type SideBySide, type SizeResult } from './report.ts';
 import { StatusWriter } from './status-writer.ts';
-import { NAMESPACES, NODES, benchPod, churnPlan, churnStatus, namespaceName, nodeName, pool } from './workload.ts';
+import { NAMESPACES, benchPod, churnPlan, churnStatus, namespaceName, nodeName, nodesFor, pool } from './workload.ts';
 
-const DEFAULT_SIZES = [1000, 10_000, 50_000];
+const DEFAULT_SIZES = [2000, 10_000, 50_000, 150_000];
 const LOAD_CONCURRENCY = 32;
 const CHURN_CLIENTS = 8;
 const REQUESTS = 300;
-const SCRAPES = 20;
+const SCRAPES = 40;
+const CATCH_UP_SECONDS = 40;
 const REQUEST_BUDGET_MS = 60_000;
+const SYNC_TIMEOUT_MS = 30 * 60_000;
 const RESULTS = new URL('./RESULTS.md', import.meta.url).pathname;
 const PERSISTENCE_RESULTS = new URL('./PERSISTENCE.md', import.meta.url).pathname;
 
@@ -61,6 +81,10 @@ const churnUpdates = process.env.BENCH_CHURN ? Number(process.env.BENCH_CHURN) :
 if (!Number.isInteger(churnUpdates) || churnUpdates < 2) {
   fail(`BENCH_CHURN must be a whole number ≥ 2, not "${process.env.BENCH_CHURN}"`);
 }
+const loadBudgetMs = parseDuration(process.env.BENCH_LOAD_BUDGET ?? '60m', false);
+if (loadBudgetMs === undefined) {
+  fail(`BENCH_LOAD_BUDGET must be a duration like 45m or 2h, not "${process.env.BENCH_LOAD_BUDGET}"`);
+}
 if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== 'persistence') {
   fail(`BENCH_ONLY may only be "persistence", not "${process.env.BENCH_ONLY}"`);
 }
@@ -77,58 +101,131 @@ const log = (line: string) => {
   const s = Math.round((Date.now() - began) / 1000);
   process.stdout.write(`[${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}] ${line}\n`);
 };
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 let api: ApiServer | undefined;
 let proxy: ProxyProcess | undefined;
+let ksm: KubeStateMetrics | undefined;
 let writer: StatusWriter | undefined;
 
 async function cleanUp(): Promise<void> {
   writer?.close();
   await proxy?.stop().catch(() => {});
   proxy = undefined;
+  await ksm?.stop().catch(() => {});
+  ksm = undefined;
   await api?.stop().catch(() => {});
   api = undefined;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    log(`${signal}: stopping the proxy and the API server`);
+    log(`${signal}: stopping kube-state-metrics, the proxy and the API server`);
     void cleanUp().then(() => process.exit(130));
   });
 }
 
-/** Creates pods from..to-1 with their statuses, printing progress every 5 s. */
-async function loadPods(cluster: Cluster, writes: StatusWriter, from: number, to: number): Promise<number> {
+/** The pid of the harness' etcd: the process started as `<harness> etcd --dir <dir>/etcd`. */
+function etcdPid(): number {
+  const wanted = `etcd\0--dir\0${join(api!.dir, 'etcd')}\0`;
+  for (const entry of readdirSync('/proc')) {
+    try {
+      if (/^\d+$/.test(entry) && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(wanted)) {
+        return Number(entry);
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return NaN;
+}
+
+/** The RSS of kube-apiserver and etcd, for what limits loading. */
+function apiServerRss(): { apiserver: number; etcd: number } {
+  const rssOf = (pid: number) => {
+    try {
+      return processRss(pid).rss;
+    } catch {
+      return NaN;
+    }
+  };
+  return { apiserver: rssOf(Number(readFileSync(join(api!.dir, 'apiserver.pid'), 'utf8'))), etcd: rssOf(etcdPid()) };
+}
+
+interface Loaded {
+  pods: number;
+  seconds: number;
+  /** Why loading stopped short of the size asked for. */
+  stopped?: string;
+}
+
+/**
+ * Creates nodes and then pods from..to-1 with their statuses, printing progress every 5 s; stops
+ * early (resolving with what was loaded) on an API server error or once the budget is spent.
+ */
+async function loadPods(cluster: Cluster, writes: StatusWriter, from: number, to: number): Promise<Loaded> {
   const started = Date.now();
-  let done = 0;
-  const ticker = setInterval(
-    () => log(`  loaded ${from + done} / ${to} pods (${Math.round(done / ((Date.now() - started) / 1000))} pods/s)`),
-    5_000
+  await pool(
+    nodesFor(to) - nodesFor(from),
+    8,
+    async (k) => void (await cluster.createNode(nodeName(nodesFor(from) + k)))
   );
+  log(`  ${nodesFor(to)} nodes`);
+  let done = 0;
+  let stopped: string | undefined;
+  const ticker = setInterval(() => {
+    const { apiserver, etcd } = apiServerRss();
+    log(
+      `  loaded ${from + done} / ${to} pods (${Math.round(done / ((Date.now() - started) / 1000))} pods/s; kube-apiserver ${mib(apiserver)}, etcd ${mib(etcd)}; load ${os.loadavg()[0].toFixed(1)})`
+    );
+  }, 5_000);
   try {
     await pool(to - from, LOAD_CONCURRENCY, async (k) => {
+      if (stopped) {
+        return;
+      }
+      if (Date.now() - started > loadBudgetMs!) {
+        stopped = `the loading budget (BENCH_LOAD_BUDGET, ${Math.round(loadBudgetMs! / 60_000)} min) ran out`;
+        return;
+      }
       const pod = benchPod(from + k);
-      await cluster.createPod(pod.namespace, pod.name, pod.spec);
-      await writes.patch(pod.namespace, pod.name, pod.status);
-      done++;
+      try {
+        await writes.createPod(podObject(pod.namespace, pod.name, pod.spec));
+        await writes.patch(pod.namespace, pod.name, pod.status);
+        done++;
+      } catch (err) {
+        stopped ??= `the API server failed: ${(err as Error).message}`;
+      }
     });
   } finally {
     clearInterval(ticker);
   }
-  return (Date.now() - started) / 1000;
+  if (stopped) {
+    log(`  loading stopped at ${from + done} pods: ${stopped}`);
+  }
+  return { pods: from + done, seconds: (Date.now() - started) / 1000, stopped };
 }
 
 /** A fresh proxy, once it has synced; `what` names it in the log. */
 async function startSyncedProxy(
+  script: string,
+  nodeOptions: string[],
   kubeconfig: string,
   what: string
 ): Promise<{ p: ProxyProcess; listeningMs: number; readyMs: number }> {
-  const execArgv = cpuProfDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=proxy-${what}-${Date.now()}.cpuprofile`]
-    : [];
-  const p = (proxy = await ProxyProcess.start(kubeconfig, 'admin', execArgv));
+  const execArgv = [
+    ...nodeOptions,
+    ...(cpuProfDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=proxy-${what}-${Date.now()}.cpuprofile`]
+      : []),
+  ];
+  const p = (proxy = await ProxyProcess.start(script, kubeconfig, 'admin', execArgv));
   const listeningMs = Date.now() - p.startedAt;
-  await waitFor(async () => (await fetch(`${p.url}/readyz`)).status === 200, 15 * 60_000, `the ${what} proxy syncing`);
+  await waitFor(
+    async () => (await fetch(`${p.url}/readyz`)).status === 200,
+    SYNC_TIMEOUT_MS,
+    `the ${what} proxy syncing`
+  );
   const readyMs = Date.now() - p.startedAt;
   log(
     `  ${what} proxy ready ${(readyMs / 1000).toFixed(1)} s after start (listening after ${(listeningMs / 1000).toFixed(1)} s)`
@@ -141,13 +238,59 @@ async function stopProxy(): Promise<void> {
   proxy = undefined;
 }
 
-async function measureBaseline(kubeconfig: string): Promise<Baseline> {
+/** The figures both sides get: memory and CPU at sync, 40 scrapes, memory and CPU after them. */
+async function sideFigures(pid: number, metricsUrl: string, syncMs: number): Promise<SideBySide> {
+  const synced = processRss(pid);
+  const cpuSynced = processCpuSeconds(pid);
+  const scrapes = await timeScrapes(metricsUrl, SCRAPES);
+  const scraped = processRss(pid);
+  const cpuScraped = processCpuSeconds(pid);
+  const { series } = await scrape(metricsUrl, { prefix: '' });
+  return {
+    syncMs,
+    rssSynced: synced.rss,
+    peakSynced: synced.peak,
+    cpuSynced,
+    scrapes,
+    rssScraped: scraped.rss,
+    peakScraped: scraped.peak,
+    cpuScraped,
+    series,
+  };
+}
+
+const describeSide = (who: string, f: SideBySide) =>
+  `  ${who}: synced in ${(f.syncMs / 1000).toFixed(1)} s; RSS ${mib(f.rssSynced)} (peak ${mib(f.peakSynced)}) → ${mib(f.rssScraped)} after ${SCRAPES} scrapes; /metrics p50 ${f.scrapes.p50.toFixed(1)} ms, ${Math.round(f.scrapes.bytes / 1024)} KiB, ${f.series} series; CPU ${f.cpuScraped.toFixed(1)} s`;
+
+/** kube-state-metrics on the same pods: started fresh, synced once it reports every pod. */
+async function measureKsm(kubeconfig: string, pods: number): Promise<SideBySide> {
+  const started = Date.now();
+  const k = (ksm = await KubeStateMetrics.start(kubeconfig, { resources: 'pods', log }));
+  // It lists through a watch that streams the existing pods first (client-go's WatchList): synced
+  // once /metrics shows every pod, so the time includes up to one scrape.
+  await waitFor(
+    async () => (await scrape(`${k.url}/metrics`, { prefix: 'kube_pod_info{' })).matching === pods,
+    SYNC_TIMEOUT_MS,
+    `kube-state-metrics reporting ${pods} pods`,
+    50
+  );
+  const listedMs = Date.now() - started;
+  const figures = await sideFigures(k.pid, `${k.url}/metrics`, listedMs);
+  await k.stop();
+  ksm = undefined;
+  log(describeSide(`kube-state-metrics ${KSM_VERSION}`, figures));
+  return figures;
+}
+
+async function measureBaseline(script: string, nodeOptions: string[], kubeconfig: string): Promise<Baseline> {
   log('proxy with 0 pods (baseline)');
-  const { p } = await startSyncedProxy(kubeconfig, '0-pod');
+  const { p, readyMs } = await startSyncedProxy(script, nodeOptions, kubeconfig, '0-pod');
+  const side = await sideFigures(p.pid, `${p.url}/metrics`, readyMs);
   const m = await p.memory();
   await stopProxy();
-  log(`  heap used ${(m.heapUsed / 2 ** 20).toFixed(1)} MiB, RSS ${(m.rss / 2 ** 20).toFixed(1)} MiB`);
-  return { heapUsed: m.heapUsed, rss: m.rss };
+  log(describeSide('proxy', side));
+  log(`  after a full GC: heap used ${mib(m.heapUsed)}, RSS ${mib(m.rss)}`);
+  return { heapUsed: m.heapUsed, rss: m.rss, side, ksm: await measureKsm(kubeconfig, 0) };
 }
 
 function queries(): Array<{ name: string; path: string; filtered: boolean }> {
@@ -193,24 +336,31 @@ async function churn(
   const plan = churnPlan(running.length, churnUpdates);
   const targets = running.slice(0, plan.pods);
   const updates = plan.pods * plan.rounds;
-  const pass = async (): Promise<number> => {
+  /** Flaps rounds × pods of `targets`; the API server's acceptance rate. */
+  const pass = async (n: { pods: number; rounds: number }): Promise<number> => {
     const started = Date.now();
-    await pool(updates, CHURN_CLIENTS, async (k) => {
-      const pod = targets[k % plan.pods];
-      await writes.patch(pod.namespace, pod.name, churnStatus(Math.floor(k / plan.pods)));
+    await pool(n.pods * n.rounds, CHURN_CLIENTS, async (k) => {
+      const pod = targets[k % n.pods];
+      await writes.patch(pod.namespace, pod.name, churnStatus(Math.floor(k / n.pods)));
     });
-    return updates / ((Date.now() - started) / 1000);
+    return (n.pods * n.rounds) / ((Date.now() - started) / 1000);
   };
-  const absorbed = () =>
-    waitFor(async () => (await p.upserts()).count >= updates, 5 * 60_000, 'the proxy absorbing the churn', 50);
+  /** Until the proxy applied `count` upserts, or relisted (then the events never come one by one). */
+  const absorbed = (count: number, relistsBefore: number) =>
+    waitFor(
+      async () => (await p.upserts()).count >= count || (await counters(p)).relists > relistsBefore,
+      5 * 60_000,
+      'the proxy absorbing the churn',
+      50
+    );
 
   log(`  churn, live: ${updates} status updates (${plan.pods} pods × ${plan.rounds}) from ${CHURN_CLIENTS} clients`);
   let before = await counters(p);
   await p.mark();
   let cpuBefore = p.cpuSeconds();
-  const apiPerSecond = await pass();
+  const apiPerSecond = await pass(plan);
   const accepted = Date.now();
-  await absorbed();
+  await absorbed(updates, before.relists);
   const live = {
     proxyCpuSeconds: p.cpuSeconds() - cpuBefore,
     seen: await p.upserts(),
@@ -221,19 +371,23 @@ async function churn(
     `  API server accepted ${Math.round(apiPerSecond)} updates/s; proxy absorbed ${Math.round(liveRate)} events/s, ${live.seen.lastAt - accepted} ms behind`
   );
 
-  log('  churn, catch-up: the same updates while the proxy is frozen');
+  // The frozen pass must stay well inside the API server's watch cache (at least 75 s of events),
+  // or the resumed watch gets 410 Gone and relists: at most CATCH_UP_SECONDS at the live pace.
+  const frozen = churnPlan(plan.pods, Math.min(updates, Math.round(apiPerSecond * CATCH_UP_SECONDS)));
+  const frozenUpdates = frozen.pods * frozen.rounds;
+  log(`  churn, catch-up: ${frozenUpdates} updates (${frozen.pods} pods × ${frozen.rounds}) while the proxy is frozen`);
   before = await counters(p);
   await p.mark();
   p.pause();
   const pausedAt = Date.now();
   try {
-    await pass();
+    await pass(frozen);
   } finally {
     p.resume();
   }
   const resumedAt = Date.now();
   cpuBefore = p.cpuSeconds();
-  await absorbed();
+  await absorbed(frozenUpdates, before.relists);
   const catchUpCpu = p.cpuSeconds() - cpuBefore;
   const caught = await p.upserts();
   const after = await counters(p);
@@ -272,15 +426,21 @@ async function churn(
 }
 
 async function measureSize(
+  script: string,
+  nodeOptions: string[],
   writes: StatusWriter,
   kc: KubeConfig,
   kubeconfig: string,
   pods: number
 ): Promise<SizeResult> {
-  log(`proxy with ${pods} pods`);
+  log(`kube-state-metrics with ${pods} pods`);
   const loadAtStart = os.loadavg()[0];
-  const { p, listeningMs, readyMs } = await startSyncedProxy(kubeconfig, `${pods}-pod`);
-  const peakRss = p.rss().peak;
+  const ksmFigures = await measureKsm(kubeconfig, pods);
+
+  log(`proxy with ${pods} pods`);
+  const { p, listeningMs, readyMs } = await startSyncedProxy(script, nodeOptions, kubeconfig, `${pods}-pod`);
+  const side = await sideFigures(p.pid, `${p.url}/metrics`, readyMs);
+  log(describeSide('proxy', side));
   const m = await p.memory();
   const status = JSON.parse(await fetchText(`${p.url}/api/v1/status`)) as {
     counts: { pods: number; abnormal: number };
@@ -289,7 +449,7 @@ async function measureSize(
     throw new Error(`the proxy holds ${status.counts.pods} pods, expected ${pods}`);
   }
   log(
-    `  ${status.counts.pods} pods (${status.counts.abnormal} abnormal); heap used ${(m.heapUsed / 2 ** 20).toFixed(1)} MiB, RSS ${(m.rss / 2 ** 20).toFixed(1)} MiB, peak RSS ${(peakRss / 2 ** 20).toFixed(1)} MiB`
+    `  ${status.counts.pods} pods (${status.counts.abnormal} abnormal); after a full GC: heap used ${mib(m.heapUsed)}, RSS ${mib(m.rss)}`
   );
 
   const results: SizeResult['queries'] = [];
@@ -299,10 +459,6 @@ async function measureSize(
     results.push({ ...q, matches: body.total, latency });
     log(`  ${q.name}: p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms (${body.total} match)`);
   }
-  const metrics = await timeRequests(`${p.url}/metrics`, SCRAPES, REQUEST_BUDGET_MS);
-  log(
-    `  /metrics: p50 ${metrics.p50.toFixed(1)} ms, p99 ${metrics.p99.toFixed(1)} ms (${Math.round(metrics.bytes / 1024)} KiB)`
-  );
 
   const churned = await churn(writes, kc, p, pods);
   return {
@@ -310,12 +466,12 @@ async function measureSize(
     abnormal: status.counts.abnormal,
     loadAverage: [loadAtStart, os.loadavg()[0]],
     listeningMs,
-    readyMs,
     heapUsed: m.heapUsed,
     rss: m.rss,
-    peakRss,
     queries: results,
-    metrics,
+    side,
+    ksm: ksmFigures,
+    apiServer: apiServerRss(),
     churn: churned,
   };
 }
@@ -331,17 +487,31 @@ function previousFindings(): string {
 
 async function main(): Promise<void> {
   const cpus = os.cpus();
-  const command = `${process.env.BENCH_SIZES ? `BENCH_SIZES=${sizes.join()} ` : ''}${process.env.BENCH_CHURN ? `BENCH_CHURN=${churnUpdates} ` : ''}${onlyPersistence ? 'BENCH_ONLY=persistence ' : ''}npm run bench`;
+  const command = [
+    process.env.BENCH_SIZES ? `BENCH_SIZES=${sizes.join()}` : '',
+    process.env.BENCH_CHURN ? `BENCH_CHURN=${churnUpdates}` : '',
+    process.env.BENCH_LOAD_BUDGET ? `BENCH_LOAD_BUDGET=${process.env.BENCH_LOAD_BUDGET}` : '',
+    onlyPersistence ? 'BENCH_ONLY=persistence' : '',
+    'npm run bench',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const nodeOptions = imageNodeOptions();
   const machine = {
     cpus: cpus.length,
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
     memoryBytes: os.totalmem(),
     node: process.version,
+    nodeOptions,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     loadAverage: os.loadavg()[0],
   };
-  log(`sizes ${sizes.join(', ')}; ${machine.cpus} × ${machine.cpuModel}; Node ${machine.node}`);
+  log(
+    `sizes ${sizes.join(', ')}; ${machine.cpus} × ${machine.cpuModel}; Node ${machine.node} ${nodeOptions.join(' ')}`
+  );
+  log('bundling the proxy as the image runs it');
+  const script = await bundleProxyChild();
   log('starting the API server');
   api = await startApiServer(log);
   const kubeconfig = api.kubeconfigPath;
@@ -349,32 +519,39 @@ async function main(): Promise<void> {
   const cluster = new Cluster(kc);
   writer = new StatusWriter(kc, LOAD_CONCURRENCY);
   await pool(NAMESPACES, 8, (n) => cluster.ensureNamespace(namespaceName(n)));
-  await pool(NODES, 8, async (n) => void (await cluster.createNode(nodeName(n))));
-  log(`${NAMESPACES} namespaces, ${NODES} nodes`);
+  log(`${NAMESPACES} namespaces`);
 
   if (!onlyPersistence) {
-    await measureSizes(kc, kubeconfig, cluster, writer, { command, machine });
+    await measureSizes(script, kc, kubeconfig, cluster, writer, { command, machine });
   }
-  const persistence = await measurePersistence(kc, kubeconfig, writer, log);
+  const persistence = await measurePersistence(script, kc, kubeconfig, writer, log);
   writeFileSync(PERSISTENCE_RESULTS, renderPersistence(persistence, machine, command));
   log(`wrote ${PERSISTENCE_RESULTS}`);
 }
 
 async function measureSizes(
+  script: string,
   kc: KubeConfig,
   kubeconfig: string,
   cluster: Cluster,
   writes: StatusWriter,
   run: Pick<Run, 'command' | 'machine'>
 ): Promise<void> {
-  const baseline = await measureBaseline(kubeconfig);
-  const results: Run = { ...run, baseline, sizes: [], loadSeconds: [] };
+  const nodeOptions = run.machine.nodeOptions;
+  const baseline = await measureBaseline(script, nodeOptions, kubeconfig);
+  const results: Run = { ...run, baseline, sizes: [], loading: [] };
   let loaded = 0;
   for (const pods of sizes) {
     log(`loading pods ${loaded} → ${pods}`);
-    results.loadSeconds.push(await loadPods(cluster, writes, loaded, pods));
-    loaded = pods;
-    results.sizes.push(await measureSize(writes, kc, kubeconfig, pods));
+    const step = await loadPods(cluster, writes, loaded, pods);
+    results.loading.push({ asked: pods, ...step });
+    if (step.pods > loaded) {
+      loaded = step.pods;
+      results.sizes.push(await measureSize(script, nodeOptions, writes, kc, kubeconfig, loaded));
+    }
+    if (step.stopped) {
+      break;
+    }
   }
 
   const markdown = renderResults(results, previousFindings());

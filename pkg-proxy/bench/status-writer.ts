@@ -1,8 +1,8 @@
-// Writes pods/status over kept-alive HTTPS connections. client-node's agent does not keep
-// connections alive, so each of its requests pays a TLS handshake; at thousands of writes a second
-// that would measure the load generator instead of the API server and the proxy.
+// Creates pods and writes pods/status over kept-alive HTTPS connections. client-node's agent does
+// not keep connections alive, so each of its requests pays a TLS handshake; at thousands of writes a
+// second that would measure the load generator instead of the API server and the proxy.
 import { Agent, request } from 'node:https';
-import type { KubeConfig, V1PodStatus } from '@kubernetes/client-node';
+import type { KubeConfig, V1Pod, V1PodStatus } from '@kubernetes/client-node';
 
 export class StatusWriter {
   private readonly agent: Agent;
@@ -24,20 +24,31 @@ export class StatusWriter {
     });
   }
 
+  /** Creates a pod (POST), as a controller does. */
+  createPod(pod: V1Pod): Promise<void> {
+    const { namespace } = pod.metadata!;
+    return this.send('POST', `/api/v1/namespaces/${namespace}/pods`, 'application/json', pod, 201);
+  }
+
   /** A JSON merge patch of pods/status, as the kubelet's status manager sends one. */
   patch(namespace: string, name: string, status: Partial<V1PodStatus>): Promise<void> {
-    const body = JSON.stringify({ status });
-    const url = new URL(`/api/v1/namespaces/${namespace}/pods/${name}/status`, this.server);
+    const path = `/api/v1/namespaces/${namespace}/pods/${name}/status`;
+    return this.send('PATCH', path, 'application/merge-patch+json', { status }, 200);
+  }
+
+  private send(method: string, path: string, contentType: string, object: object, expected: number): Promise<void> {
+    const body = JSON.stringify(object);
+    const url = new URL(path, this.server);
     return new Promise((resolve, reject) => {
       const req = request(
         url,
         {
-          method: 'PATCH',
+          method,
           agent: this.agent,
           timeout: 30_000,
           headers: {
             Authorization: `Bearer ${this.token}`,
-            'Content-Type': 'application/merge-patch+json',
+            'Content-Type': contentType,
             'Content-Length': Buffer.byteLength(body),
           },
         },
@@ -45,19 +56,17 @@ export class StatusWriter {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
-            if (res.statusCode === 200) {
+            if (res.statusCode === expected) {
               resolve();
             } else {
               reject(
-                new Error(
-                  `PATCH ${url.pathname}: HTTP ${res.statusCode} ${Buffer.concat(chunks).toString().slice(0, 200)}`
-                )
+                new Error(`${method} ${path}: HTTP ${res.statusCode} ${Buffer.concat(chunks).toString().slice(0, 200)}`)
               );
             }
           });
         }
       );
-      req.on('timeout', () => req.destroy(new Error(`PATCH ${url.pathname}: no answer within 30 s`)));
+      req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within 30 s`)));
       req.on('error', reject);
       req.end(body);
     });

@@ -11,7 +11,8 @@ import {
   terminationByKubelet,
 } from '../../tests/cluster/kubelet.ts';
 
-export const NODES = 50;
+/** Pods per node, as in the 5,000-node cluster of Kubernetes' documented 150,000-pod limit. */
+export const PODS_PER_NODE = 30;
 export const NAMESPACES = 40;
 const APPS_PER_NAMESPACE = 10;
 const TIERS = ['web', 'api', 'worker'] as const;
@@ -166,9 +167,12 @@ export interface BenchPod {
   reason: string;
 }
 
+/** Nodes that `pods` pods fill. */
+export const nodesFor = (pods: number) => Math.ceil(pods / PODS_PER_NODE);
+
 /**
  * Pod number `i` of the benchmark. Pods are numbered across sizes, so that a larger size adds pods
- * to the same namespaces. Each namespace runs ten apps spread over all nodes, like Deployments do.
+ * to the same namespaces and fills further nodes; the 30 pods of a node belong to 30 namespaces.
  */
 export function benchPod(i: number): BenchPod {
   const ns = i % NAMESPACES;
@@ -181,7 +185,7 @@ export function benchPod(i: number): BenchPod {
     tier: TIERS[app % TIERS.length],
   };
   const name = `${appName}-${i.toString(36).padStart(5, '0')}`;
-  const node = nodeName(Math.floor(i / NAMESPACES) % NODES);
+  const node = nodeName(Math.floor(i / PODS_PER_NODE));
   const abnormal = i % ABNORMAL_EVERY === 7 ? ABNORMAL[Math.floor(i / ABNORMAL_EVERY) % ABNORMAL.length] : undefined;
   if (!abnormal) {
     return { namespace: namespaceName(ns), name, spec: { node, labels }, status: running(), reason: 'Running' };

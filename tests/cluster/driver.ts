@@ -41,6 +41,24 @@ const container = (name: string, restartPolicy?: string): V1Container => ({
   ...(restartPolicy ? { restartPolicy } : {}),
 });
 
+/** The Pod object a controller would create for `spec`. */
+export function podObject(namespace: string, name: string, spec: PodSpec = {}): V1Pod {
+  return {
+    metadata: { name, namespace, labels: { app: name.replace(/-[a-z0-9]{5}$/, ''), ...spec.labels } },
+    spec: {
+      nodeName: spec.node,
+      restartPolicy: spec.restartPolicy,
+      terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
+      schedulingGates: spec.schedulingGates?.map((gate) => ({ name: gate })),
+      initContainers: [
+        ...(spec.sidecars ?? []).map((c) => container(c, 'Always')),
+        ...(spec.initContainers ?? []).map((c) => container(c)),
+      ],
+      containers: (spec.containers ?? ['app']).map((c) => container(c)),
+    },
+  };
+}
+
 export class Cluster {
   readonly core: CoreV1Api;
   private readonly mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -118,23 +136,7 @@ export class Cluster {
   // ---- pods ----------------------------------------------------------------------------------
 
   async createPod(namespace: string, name: string, spec: PodSpec = {}): Promise<V1Pod> {
-    return this.core.createNamespacedPod({
-      namespace,
-      body: {
-        metadata: { name, namespace, labels: { app: name.replace(/-[a-z0-9]{5}$/, ''), ...spec.labels } },
-        spec: {
-          nodeName: spec.node,
-          restartPolicy: spec.restartPolicy,
-          terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
-          schedulingGates: spec.schedulingGates?.map((gate) => ({ name: gate })),
-          initContainers: [
-            ...(spec.sidecars ?? []).map((c) => container(c, 'Always')),
-            ...(spec.initContainers ?? []).map((c) => container(c)),
-          ],
-          containers: (spec.containers ?? ['app']).map((c) => container(c)),
-        },
-      },
-    });
+    return this.core.createNamespacedPod({ namespace, body: podObject(namespace, name, spec) });
   }
 
   /** Replaces pods/status, as the kubelet's status manager does. */

@@ -131,7 +131,10 @@ export const MESSAGES = {
     'The node was low on resource: memory. Threshold quantity: 100Mi, available: 51200Ki. Container app was using 180Mi, request is 64Mi, has larger consumption of memory. ',
   ephemeralStorageLimit: 'Pod ephemeral local storage usage exceeds the total limit of containers 1Gi. ',
   nodeShutdown: 'Pod was terminated in response to imminent node shutdown.',
+  legacyNodeShutdown: 'Node is shutting, evicting pods',
   criticalPreemption: 'Preempted in order to admit critical pod',
   outOfCpu: "Pod was rejected: Node didn't have enough resource: cpu, requested: 4000, used: 1500, capacity: 2000",
   deadlineExceeded: 'Pod was active on the node longer than the specified deadline',
+  nodeAffinity: "Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector",
+  unexpectedAdmission: "Allocate failed due to can't allocate unhealthy devices example.com/gpu, which is unexpected",
 };

@@ -76,13 +76,16 @@ export async function createNodes(cluster: Cluster, prefix: string): Promise<Nod
   return nodes;
 }
 
-/** A Failed pod after the kubelet killed it, as in kubernetes#105467: containers print Error/ContainerStatusUnknown. */
-const killedByKubelet = (reason: string, message: string, containerReason = 'ContainerStatusUnknown') =>
+/**
+ * A Failed pod after the kubelet killed it, as in kubernetes#105467: containers print Error/ContainerStatusUnknown.
+ * Kubelets before 1.26 wrote no DisruptionTarget condition (`legacy`).
+ */
+const killedByKubelet = (reason: string, message: string, containerReason = 'ContainerStatusUnknown', legacy = false) =>
   podStatus({
     phase: 'Failed',
     reason,
     message,
-    conditions: [...readyConditions(false), terminationByKubelet(message)],
+    conditions: legacy ? readyConditions(false) : [...readyConditions(false), terminationByKubelet(message)],
     containerStatuses: [
       containerStatus('app', {
         terminated: true,
@@ -92,6 +95,10 @@ const killedByKubelet = (reason: string, message: string, containerReason = 'Con
       }),
     ],
   });
+
+/** A pod the kubelet rejected at admission: Failed with its reason, never started. */
+const rejectedByKubelet = (reason: string, message: string) =>
+  podStatus({ phase: 'Failed', reason, message, podIP: undefined, podIPs: undefined });
 
 async function bound(
   cluster: Cluster,
@@ -322,12 +329,34 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'kubelet-eviction-legacy',
+    description: 'the kubelet evicted the pod; kubelets before 1.26 wrote no DisruptionTarget condition',
+    expect: { reason: 'Evicted', category: 'eviction', initiator: 'kubelet', detail: 'memory', abnormal: true },
+    async play(c, ns, pod, nodes) {
+      await bound(c, ns, pod, nodes.plain);
+      await c.setPodStatus(
+        ns,
+        pod,
+        killedByKubelet('Evicted', MESSAGES.memoryPressure, 'ContainerStatusUnknown', true)
+      );
+    },
+  },
+  {
     name: 'graceful-node-shutdown',
     description: 'graceful node shutdown terminated the pod',
     expect: { reason: 'Shutdown', category: 'node', initiator: 'kubelet', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain);
       await c.setPodStatus(ns, pod, killedByKubelet('Terminated', MESSAGES.nodeShutdown));
+    },
+  },
+  {
+    name: 'legacy-node-shutdown',
+    description: 'graceful node shutdown as Kubernetes 1.20–1.21 wrote it: status.reason Shutdown',
+    expect: { reason: 'Shutdown', category: 'node', initiator: 'kubelet', abnormal: true },
+    async play(c, ns, pod, nodes) {
+      await bound(c, ns, pod, nodes.plain);
+      await c.setPodStatus(ns, pod, killedByKubelet('Shutdown', MESSAGES.legacyNodeShutdown, 'Error', true));
     },
   },
   {
@@ -345,17 +374,25 @@ export const SCENARIOS: Scenario[] = [
     expect: { reason: 'OutOfcpu', category: 'admission', initiator: 'kubelet', abnormal: true },
     async play(c, ns, pod, nodes) {
       await bound(c, ns, pod, nodes.plain);
-      await c.setPodStatus(
-        ns,
-        pod,
-        podStatus({
-          phase: 'Failed',
-          reason: 'OutOfcpu',
-          message: MESSAGES.outOfCpu,
-          podIP: undefined,
-          podIPs: undefined,
-        })
-      );
+      await c.setPodStatus(ns, pod, rejectedByKubelet('OutOfcpu', MESSAGES.outOfCpu));
+    },
+  },
+  {
+    name: 'admission-node-affinity',
+    description: 'the kubelet rejected the pod at admission: NodeAffinity',
+    expect: { reason: 'NodeAffinity', category: 'admission', initiator: 'kubelet', abnormal: true },
+    async play(c, ns, pod, nodes) {
+      await bound(c, ns, pod, nodes.plain);
+      await c.setPodStatus(ns, pod, rejectedByKubelet('NodeAffinity', MESSAGES.nodeAffinity));
+    },
+  },
+  {
+    name: 'admission-unexpected-error',
+    description: 'the kubelet rejected the pod at admission: a device plugin failed (UnexpectedAdmissionError)',
+    expect: { reason: 'UnexpectedAdmissionError', category: 'admission', initiator: 'kubelet', abnormal: true },
+    async play(c, ns, pod, nodes) {
+      await bound(c, ns, pod, nodes.plain);
+      await c.setPodStatus(ns, pod, rejectedByKubelet('UnexpectedAdmissionError', MESSAGES.unexpectedAdmission));
     },
   },
   {
@@ -523,6 +560,20 @@ export const SCENARIOS: Scenario[] = [
           conditions: readyConditions(false),
           containerStatuses: [containerStatus('app', { running: true, ready: false })],
         })
+      );
+    },
+  },
+  {
+    name: 'stale-disruption-target',
+    description: 'an eviction that deleted nothing: the disruption controller reset DisruptionTarget to False',
+    expect: { reason: 'Running', category: 'healthy', abnormal: false },
+    async play(c, ns, pod, nodes) {
+      await bound(c, ns, pod, nodes.plain);
+      // pkg/controller/disruption replaces the condition by one with status False and no reason.
+      await c.setPodStatus(
+        ns,
+        pod,
+        runningStatus({ conditions: [...readyConditions(), condition('DisruptionTarget', 'False')] })
       );
     },
   },

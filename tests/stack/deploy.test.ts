@@ -55,7 +55,7 @@ const KUBE_PROMETHEUS_STACK = [
 const PROFILES: Record<string, string[]> = {
   default: [],
   namespaced: [`namespaces={${WATCHED.join(',')}}`],
-  ha: ['replicaCount=2', 'doNotDisrupt=true'],
+  ha: ['replicaCount=2', 'doNotDisrupt=true', 'persistence.enabled=true'],
   'kube-prometheus-stack': KUBE_PROMETHEUS_STACK,
 };
 
@@ -230,6 +230,33 @@ describe('the chart, rendered', () => {
     assert.deepEqual(deployment.spec.template.metadata.annotations, { 'karpenter.sh/do-not-disrupt': 'true' });
     assert.equal(find(rendered.default, 'PodDisruptionBudget').length, 0, 'one replica would block every drain');
     assert.equal(one(rendered.default, 'Deployment').spec.template.metadata.annotations, undefined);
+  });
+
+  test('persistence: a data directory of its own for each replica, bounded below its volume', async () => {
+    const container = (objects: any[]) => one(objects, 'Deployment').spec.template.spec.containers[0];
+    const volume = (objects: any[]) =>
+      one(objects, 'Deployment').spec.template.spec.volumes.find((v: any) => v.name === 'data');
+    assert.ok(!container(rendered.default).args.some((a: string) => a.startsWith('--data-dir')), 'off by default');
+    assert.equal(volume(rendered.default), undefined);
+
+    const ha = rendered.ha;
+    assert.deepEqual(
+      container(ha).args.filter((a: string) => a.startsWith('--data-')),
+      ['--data-dir=/var/lib/podreasons', '--data-max-size=192Mi']
+    );
+    assert.deepEqual(
+      container(ha).volumeMounts.find((m: any) => m.name === 'data'),
+      { name: 'data', mountPath: '/var/lib/podreasons' }
+    );
+    assert.deepEqual(volume(ha), { name: 'data', emptyDir: { sizeLimit: '256Mi' } });
+
+    const claimed = await render(['persistence.enabled=true', 'persistence.existingClaim=podreasons-data']);
+    assert.deepEqual(volume(claimed), { name: 'data', persistentVolumeClaim: { claimName: 'podreasons-data' } });
+    await assert.rejects(
+      render(['persistence.enabled=true', 'persistence.existingClaim=podreasons-data', 'replicaCount=2']),
+      /every replica needs a data directory of its own/
+    );
+    await assert.rejects(render(['persistence.maxSize=lots']), /maxSize/);
   });
 
   test('kube-prometheus-stack: the ServiceMonitor scrapes the Service as job "podreasons"', () => {

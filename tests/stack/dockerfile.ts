@@ -114,3 +114,22 @@ export async function replay(dockerfile: string, context: string, out: string): 
   }
   return result;
 }
+
+/**
+ * The Node options of the proxy image's ENTRYPOINT (the words between `node` and the script):
+ * the benchmark and the bundle's test run the proxy with them, so pkg-proxy/Dockerfile is the one
+ * place they are set.
+ */
+export function imageNodeOptions(): string[] {
+  const stages = parseDockerfile('pkg-proxy/Dockerfile');
+  const entrypoint = stages.at(-1)!.instructions.findLast((i) => i.keyword === 'ENTRYPOINT');
+  if (!entrypoint) {
+    throw new Error('pkg-proxy/Dockerfile has no ENTRYPOINT');
+  }
+  const words = execForm(entrypoint.args);
+  if (words[0] !== 'node') {
+    throw new Error(`pkg-proxy/Dockerfile: the ENTRYPOINT does not start node: ${entrypoint.args}`);
+  }
+  const script = words.findIndex((w, i) => i > 0 && !w.startsWith('-'));
+  return words.slice(1, script < 0 ? undefined : script);
+}

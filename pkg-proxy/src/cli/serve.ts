@@ -168,7 +168,7 @@ export function registerServe(program: Command): void {
     .addOption(
       new Option(
         '--ksm-compatible-metrics',
-        "also export kube_pod_status_reason with kube-state-metrics' reason values (env: PODREASONS_KSM_COMPATIBLE_METRICS=true)"
+        "also export kube-state-metrics v2.20's kube_pod_status_reason and kube_pod_status_disruption_reason (env: PODREASONS_KSM_COMPATIBLE_METRICS=true)"
       )
     )
     .addOption(

@@ -1,10 +1,11 @@
 // Keeps the store in step with the cluster: pods always, nodes and pod events when RBAC allows
 // them (attribution falls back to `unknown` without them).
-import { CoreV1Api, VersionApi, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { toPodInput } from '../engine/index.ts';
 import type { PodInput } from '../engine/types.ts';
 import type { PodStore } from '../store/store.ts';
+import { KubeClient } from './kube-client.ts';
 import { discoverPermissions, type Permissions } from './permissions.ts';
 import { ResourceWatcher, type ListPage, type RestartCause, type WatchState } from './watcher.ts';
 
@@ -25,13 +26,13 @@ type Resource = 'pods' | 'nodes' | 'events';
 
 interface ListResult {
   items: unknown[];
-  metadata?: { resourceVersion?: string; _continue?: string };
+  metadata?: { resourceVersion?: string; continue?: string };
 }
 
 const page = (r: ListResult): ListPage => ({
   items: r.items,
   resourceVersion: r.metadata?.resourceVersion ?? '',
-  continueToken: r.metadata?._continue,
+  continueToken: r.metadata?.continue,
 });
 
 export class ClusterWatch {
@@ -39,13 +40,11 @@ export class ClusterWatch {
   serverVersion = '';
   readonly watchers: ResourceWatcher[] = [];
   private readonly opts: ClusterWatchOptions;
-  private readonly core: CoreV1Api;
-  private readonly version: VersionApi;
+  private readonly client: KubeClient;
 
   constructor(opts: ClusterWatchOptions) {
     this.opts = opts;
-    this.core = opts.kubeConfig.makeApiClient(CoreV1Api);
-    this.version = opts.kubeConfig.makeApiClient(VersionApi);
+    this.client = new KubeClient(opts.kubeConfig);
   }
 
   get server(): string {
@@ -54,10 +53,10 @@ export class ClusterWatch {
 
   /** Asks what it may read, starts the watchers and resolves after the first sync of each. */
   async start(): Promise<void> {
-    const { kubeConfig, log } = this.opts;
-    const version = await this.version.getCode();
+    const { log } = this.opts;
+    const version = await this.client.get<{ gitVersion: string }>('/version');
     this.serverVersion = version.gitVersion;
-    const p = (this.permissions = await discoverPermissions(kubeConfig, this.opts.namespaces));
+    const p = (this.permissions = await discoverPermissions(this.client, this.opts.namespaces));
     if (p.pods === 'forbidden') {
       throw new Error(
         `this identity may not list pods in ${p.namespaces === null ? 'the cluster' : 'any namespace asked for'}`
@@ -144,7 +143,7 @@ export class ClusterWatch {
       watchTimeoutSeconds: this.opts.watchTimeoutSeconds,
       silenceMs: this.opts.watchSilenceMs,
       pollIntervalMs: this.opts.pollIntervalMs,
-      probe: () => this.version.getCode(),
+      probe: () => this.client.get('/version'),
       list: (limit, token) => this.list(resource, namespace, limit, token, fieldSelector),
       slimListItem: resource === 'pods' ? toPodInput : undefined,
       onReplace: handlers[resource].replace,
@@ -170,21 +169,7 @@ export class ClusterWatch {
     token: string | undefined,
     fieldSelector?: string
   ): Promise<ListPage> {
-    const q = { limit, _continue: token, fieldSelector };
-    if (resource === 'nodes') {
-      return page(await this.core.listNode(q));
-    }
-    if (resource === 'pods') {
-      return page(
-        namespace === null
-          ? await this.core.listPodForAllNamespaces(q)
-          : await this.core.listNamespacedPod({ namespace, ...q })
-      );
-    }
-    return page(
-      namespace === null
-        ? await this.core.listEventForAllNamespaces(q)
-        : await this.core.listNamespacedEvent({ namespace, ...q })
-    );
+    const base = namespace === null || resource === 'nodes' ? '/api/v1' : `/api/v1/namespaces/${namespace}`;
+    return page(await this.client.get<ListResult>(`${base}/${resource}`, { limit, continue: token, fieldSelector }));
   }
 }

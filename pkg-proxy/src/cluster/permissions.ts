@@ -1,7 +1,7 @@
 // What may the proxy read? Asked of the API server with SelfSubjectAccessReviews (allowed for every
 // authenticated user), so that the proxy picks its scope instead of failing on 403s.
-import { AuthorizationV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Permission } from '../contract/index.ts';
+import type { KubeClient } from './kube-client.ts';
 
 /** `watch`: list and watch; `list`: list only (polled); `forbidden`: neither (as /api/v1/status reports it). */
 export type Access = Permission;
@@ -18,18 +18,22 @@ export interface Permissions {
   byNamespace: Record<string, { pods: Access; events: Access }>;
 }
 
-export async function canI(kc: KubeConfig, verb: string, resource: string, namespace = ''): Promise<boolean> {
-  const api = kc.makeApiClient(AuthorizationV1Api);
-  const review = await api.createSelfSubjectAccessReview({
-    body: { spec: { resourceAttributes: { verb, resource, namespace: namespace || undefined } } },
-  });
+export async function canI(client: KubeClient, verb: string, resource: string, namespace = ''): Promise<boolean> {
+  const review = await client.post<{ status?: { allowed?: boolean } }>(
+    '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+    {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { verb, resource, namespace: namespace || undefined } },
+    }
+  );
   return review.status?.allowed === true;
 }
 
-async function access(kc: KubeConfig, resource: string, namespace = ''): Promise<Access> {
+async function access(client: KubeClient, resource: string, namespace = ''): Promise<Access> {
   const [list, watch] = await Promise.all([
-    canI(kc, 'list', resource, namespace),
-    canI(kc, 'watch', resource, namespace),
+    canI(client, 'list', resource, namespace),
+    canI(client, 'watch', resource, namespace),
   ]);
   return list && watch ? 'watch' : list ? 'list' : 'forbidden';
 }
@@ -46,32 +50,36 @@ export function weakest(values: Access[]): Access {
  * Cluster scope when pods may be read cluster-wide and no namespaces were asked for; otherwise the
  * asked namespaces, or those found by listing namespaces, that allow reading pods.
  */
-export async function discoverPermissions(kc: KubeConfig, askedNamespaces: string[] | null): Promise<Permissions> {
+export async function discoverPermissions(client: KubeClient, askedNamespaces: string[] | null): Promise<Permissions> {
   if (!askedNamespaces) {
-    const pods = await access(kc, 'pods');
+    const pods = await access(client, 'pods');
     if (pods !== 'forbidden') {
-      const [nodes, events] = await Promise.all([access(kc, 'nodes'), access(kc, 'events')]);
+      const [nodes, events] = await Promise.all([access(client, 'nodes'), access(client, 'events')]);
       return { namespaces: null, pods, nodes, events, deniedNamespaces: [], byNamespace: {} };
     }
   }
   let candidates = askedNamespaces;
   if (!candidates) {
-    if (!(await canI(kc, 'list', 'namespaces'))) {
+    if (!(await canI(client, 'list', 'namespaces'))) {
       throw new Error(
         'this identity may not list pods cluster-wide nor list namespaces: pass --namespaces with the namespaces it may read'
       );
     }
-    const list = await kc.makeApiClient(CoreV1Api).listNamespace();
-    candidates = list.items.map((n) => n.metadata!.name!);
+    const list = await client.get<{ items: Array<{ metadata: { name: string } }> }>('/api/v1/namespaces');
+    candidates = list.items.map((n) => n.metadata.name);
   }
   const perNamespace = await Promise.all(
-    candidates.map(async (ns) => ({ ns, pods: await access(kc, 'pods', ns), events: await access(kc, 'events', ns) }))
+    candidates.map(async (ns) => ({
+      ns,
+      pods: await access(client, 'pods', ns),
+      events: await access(client, 'events', ns),
+    }))
   );
   const allowed = perNamespace.filter((p) => p.pods !== 'forbidden');
   return {
     namespaces: allowed.map((p) => p.ns),
     pods: weakest(allowed.map((p) => p.pods)),
-    nodes: await access(kc, 'nodes'),
+    nodes: await access(client, 'nodes'),
     events: weakest(allowed.map((p) => p.events)),
     deniedNamespaces: perNamespace.filter((p) => p.pods === 'forbidden').map((p) => p.ns),
     byNamespace: Object.fromEntries(allowed.map((p) => [p.ns, { pods: p.pods, events: p.events }])),

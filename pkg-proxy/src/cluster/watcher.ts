@@ -2,7 +2,8 @@
 // informer is not: paged lists, bookmarks, a server-side timeout, resume from the last
 // resourceVersion, relist on 410 Gone, backoff with jitter, slow retries on 403, detection of a
 // silent watch, and a stop() that is final.
-import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Watch } from './kube-client.ts';
 import type { Logger } from 'pino';
 
 export type WatchState = 'starting' | 'synced' | 'retrying' | 'forbidden' | 'stopped';

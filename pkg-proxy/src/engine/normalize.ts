@@ -1,6 +1,7 @@
 // Turns Kubernetes objects into the engine's slim inputs. Accepts API JSON (string timestamps) and
 // @kubernetes/client-node model objects (Date timestamps; the field names are the same), and
 // copies only what the engine and the API read: never env, volumes, managedFields or annotations.
+import { KSM_STATUS_REASONS } from './ksm-reasons.ts';
 import type {
   ConditionInput,
   ContainerInput,
@@ -20,6 +21,9 @@ const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** The pod conditions the engine and kubectl's STATUS column look at. */
 const POD_CONDITIONS = new Set(['PodScheduled', 'Ready', 'Initialized', 'DisruptionTarget']);
+
+/** Reasons that kube_pod_status_reason (--ksm-compatible-metrics) finds in a condition of any type. */
+const KSM_CONDITION_REASONS = new Set(KSM_STATUS_REASONS);
 
 function obj(v: unknown): Obj {
   return v !== null && typeof v === 'object' ? (v as Obj) : NONE;
@@ -157,7 +161,7 @@ export function toPodInput(pod: unknown): PodInput {
     deletionGracePeriodSeconds: typeof grace === 'number' ? grace : null,
     initContainerCount: specInit.length,
     conditions: list(status.conditions)
-      .filter((c) => POD_CONDITIONS.has(str(obj(c).type)))
+      .filter((c) => POD_CONDITIONS.has(str(obj(c).type)) || KSM_CONDITION_REASONS.has(str(obj(c).reason)))
       .map(toCondition),
     initContainers,
     containers,

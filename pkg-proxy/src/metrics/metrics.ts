@@ -4,22 +4,7 @@
 // counting pods that were deleted between scrapes.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PodStore, Transition } from '../store/store.ts';
-
-/** kube-state-metrics' reason values (kube_pod_status_reason), and which answers map to them. */
-function ksmReason(reason: string, category: string): string | undefined {
-  if (category === 'eviction') {
-    return 'Evicted';
-  }
-  if (
-    reason === 'Shutdown' ||
-    reason === 'NodeLost' ||
-    reason === 'UnexpectedAdmissionError' ||
-    reason === 'NodeAffinity'
-  ) {
-    return reason;
-  }
-  return undefined;
-}
+import { registerKsmCompatibleMetrics } from './ksm.ts';
 
 export interface WatchHealth {
   resource: string;
@@ -131,22 +116,7 @@ export class Metrics {
     });
 
     if (opts.ksmCompatible) {
-      new Gauge({
-        name: 'kube_pod_status_reason',
-        help: 'kube-state-metrics compatible: 1 per pod whose reason maps to one of its values (Evicted, NodeAffinity, NodeLost, Shutdown, UnexpectedAdmissionError); sparse.',
-        labelNames: ['namespace', 'pod', 'uid', 'reason'],
-        registers,
-        collect() {
-          this.reset();
-          for (const { view } of store.currentPods()) {
-            const a = view.answer;
-            const reason = ksmReason(a.reason, a.category);
-            if (reason) {
-              this.set({ namespace: a.namespace, pod: a.name, uid: a.uid, reason }, 1);
-            }
-          }
-        },
-      });
+      registerKsmCompatibleMetrics(this.registry, store);
     }
 
     this.watchEvents = new Counter({

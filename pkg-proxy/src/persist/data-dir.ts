@@ -10,7 +10,9 @@ import { UsageError } from '../cli/errors.ts';
 import { DATABASE_FILE, openDatabase, readState, writeMeta, type StoredState } from './database.ts';
 import type { Batch, Bounds, WriterData, WriterReply, WriterRequest } from './writer.ts';
 
-const WRITER = new URL('./writer.ts', import.meta.url);
+// The writer thread's module sits beside this one: writer.ts among the sources, writer.mjs beside a
+// bundle (scripts/bundle.ts), whose import.meta.url is the bundle's.
+const WRITER = new URL(import.meta.url.endsWith('.ts') ? './writer.ts' : './writer.mjs', import.meta.url);
 const SIDE_FILES = ['', '-wal', '-shm'];
 
 export interface Loaded {

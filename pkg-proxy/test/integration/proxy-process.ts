@@ -10,6 +10,10 @@ const BIN = fileURLToPath(new URL('../../bin/podreasons.ts', import.meta.url));
 
 export interface ProxyProcessOptions {
   args?: string[];
+  /** The program: the sources' bin/podreasons.ts unless a bundle (scripts/bundle.ts) is given. */
+  script?: string;
+  /** Node's own options, before the script. */
+  nodeOptions?: string[];
   kubeconfig?: string;
   /** HOST:PORT; default: a free loopback port. */
   listen?: string;
@@ -29,7 +33,8 @@ export class ProxyProcess {
 
   constructor(opts: ProxyProcessOptions = {}) {
     const args = [
-      BIN,
+      ...(opts.nodeOptions ?? []),
+      opts.script ?? BIN,
       'serve',
       `--kubeconfig=${opts.kubeconfig ?? sharedApiServer().kubeconfigPath}`,
       '--context=admin',
