@@ -9,7 +9,7 @@ import {
   type NodeInput,
   type PodAnswer,
 } from '../engine/index.ts';
-import { OwnerIndex } from '../store/owners.ts';
+import { OwnerIndex, ownerEntry } from '../store/owners.ts';
 import { UsageError } from './errors.ts';
 import { collectObjects, parseDocuments, readInput, type ClusterObjects } from './input.ts';
 import { format, OUTPUT_FORMATS, type OutputFormat } from './output.ts';
@@ -76,8 +76,8 @@ function explainObjects(objects: ClusterObjects, now?: Date): PodAnswer[] {
     objects.nodes.length > 0 ? new Map(objects.nodes.map((n) => toNodeInput(n)).map((n) => [n.name, n])) : null;
   const eventsOf = eventsByPod(objects.events.map(toEventInput));
   const owners = new OwnerIndex();
-  owners.replace('ReplicaSet', objects.replicaSets, null);
-  owners.replace('Job', objects.jobs, null);
+  owners.replace('ReplicaSet', objects.replicaSets.map(ownerEntry), null);
+  owners.replace('Job', objects.jobs.map(ownerEntry), null);
   return objects.pods.map((p) => {
     const pod = toPodInput(p);
     return explainPod(pod, { nodes, events: eventsOf(pod.uid, pod.namespace, pod.name), owners: owners.lookup, now });

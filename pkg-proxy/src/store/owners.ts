@@ -8,8 +8,15 @@ type OwnerMetadata = { metadata?: { name?: unknown; namespace?: unknown; ownerRe
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
 const same = (a: Owner | null | undefined, b: Owner | null) => a?.kind === b?.kind && a?.name === b?.name;
 
+/** A ReplicaSet or Job as the index keeps it: where it is, and its controller. */
+export interface OwnerEntry {
+  namespace: string;
+  name: string;
+  controller: Owner | null;
+}
+
 /** The object's namespace and name, and its controller; null for what is not an object with a name. */
-export function ownerEntry(obj: unknown): { namespace: string; name: string; controller: Owner | null } | null {
+export function ownerEntry(obj: unknown): OwnerEntry | null {
   const meta = (obj as OwnerMetadata)?.metadata;
   if (typeof meta?.name !== 'string' || meta.name === '') {
     return null;
@@ -47,8 +54,11 @@ export class OwnerIndex {
     return changed;
   }
 
-  /** Replaces what is known of one scope (null: all) after a (re)list; returns whether anything changed. */
-  replace(kind: IntermediateKind, objs: readonly unknown[], namespace: string | null): boolean {
+  /**
+   * Replaces what is known of one scope (null: all) after a (re)list of entries (ownerEntry of each
+   * listed object); returns whether anything changed.
+   */
+  replace(kind: IntermediateKind, entries: ReadonlyArray<OwnerEntry | null>, namespace: string | null): boolean {
     const map = this.known[kind];
     const before = new Map(map);
     for (const k of before.keys()) {
@@ -57,7 +67,7 @@ export class OwnerIndex {
       }
     }
     let changed = false;
-    for (const entry of objs.map(ownerEntry)) {
+    for (const entry of entries) {
       if (entry) {
         const k = key(entry.namespace, entry.name);
         changed ||= !before.has(k) || !same(before.get(k), entry.controller);

@@ -16,7 +16,7 @@ import type { TransitionItem } from '../contract/index.ts';
 import { matchesCommon, matchesPod, type Filter, type Filterable } from './filters.ts';
 import { TransitionLog } from './history.ts';
 import type { Labels } from './label-selector.ts';
-import { OwnerIndex, ownerEntry } from './owners.ts';
+import { OwnerIndex, ownerEntry, type OwnerEntry } from './owners.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -429,9 +429,9 @@ export class PodStore extends EventEmitter<StoreEvents> {
     }
   }
 
-  /** After a (re)list of one scope's ReplicaSets or Jobs (namespace null: all). */
-  replaceOwners(kind: IntermediateKind, objs: readonly unknown[], namespace: string | null): void {
-    if (this.owners.replace(kind, objs, namespace)) {
+  /** After a (re)list of one scope's ReplicaSets or Jobs (namespace null: all), as ownerEntry gives them. */
+  replaceOwners(kind: IntermediateKind, entries: ReadonlyArray<OwnerEntry | null>, namespace: string | null): void {
+    if (this.owners.replace(kind, entries, namespace)) {
       this.reclassifyOwned(kind, namespace);
     }
   }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { workloadKey } from '../../src/contract/index.ts';
 import { ParamError } from '../../src/http/params.ts';
 import { pods, series, summary, transitions, values } from '../../src/http/routes.ts';
+import { ownerEntry } from '../../src/store/owners.ts';
 import { PodStore, type PodView, type Transition } from '../../src/store/store.ts';
 import { T0, node, ownerMetadata, pod, podConditions, waiting } from '../fixtures/k8s.ts';
 
@@ -44,8 +45,12 @@ const workloadOf = (store: PodStore, name: string) => {
 describe('workloads in the store', () => {
   test('a Deployment through its ReplicaSet, a CronJob through its Job, and the node pool', () => {
     const { store, recorded } = setup();
-    store.replaceOwners('ReplicaSet', [ownerMetadata('web-7d4b9c', { kind: 'Deployment', name: 'web' })], null);
-    store.replaceOwners('Job', [ownerMetadata('report-290', { kind: 'CronJob', name: 'report' })], null);
+    store.replaceOwners(
+      'ReplicaSet',
+      [ownerEntry(ownerMetadata('web-7d4b9c', { kind: 'Deployment', name: 'web' }))],
+      null
+    );
+    store.replaceOwners('Job', [ownerEntry(ownerMetadata('report-290', { kind: 'CronJob', name: 'report' }))], null);
     store.applyPod('ADDED', ownedPod('web-7d4b9c-aaaaa', 'ReplicaSet', 'web-7d4b9c', true));
     store.applyPod('ADDED', ownedPod('report-290-bbbbb', 'Job', 'report-290', true));
     assert.deepEqual(
@@ -70,7 +75,7 @@ describe('workloads in the store', () => {
     store.applyOwner('ReplicaSet', 'MODIFIED', ownerMetadata('web-7d4b9c', { kind: 'Deployment', name: 'web-v2' }));
     assert.equal(workloadOf(store, 'web-7d4b9c-aaaaa'), 'Deployment/web-v2');
     // A relist that drops the controller (orphaned) leaves the ReplicaSet as the workload.
-    store.replaceOwners('ReplicaSet', [ownerMetadata('web-7d4b9c')], 'shop');
+    store.replaceOwners('ReplicaSet', [ownerEntry(ownerMetadata('web-7d4b9c'))], 'shop');
     assert.equal(workloadOf(store, 'web-7d4b9c-aaaaa'), 'ReplicaSet/web-7d4b9c');
   });
 
@@ -119,7 +124,7 @@ describe('workloads and node pools in the API', () => {
     [
       ownerMetadata('web-1', { kind: 'Deployment', name: 'web' }),
       ownerMetadata('web-1', { kind: 'Deployment', name: 'web' }, 'blog'),
-    ],
+    ].map(ownerEntry),
     null
   );
   store.applyPod('ADDED', ownedPod('web-1-a', 'ReplicaSet', 'web-1', true));
