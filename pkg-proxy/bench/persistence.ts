@@ -89,6 +89,10 @@ function transition(i: number): Transition {
     initiator: 'karpenter',
     detail: 'Underutilized',
     message: 'Eviction API: evicting',
+    workloadKind: 'Deployment',
+    workload: `svc-${i % 10}`,
+    nodepool: 'default',
+    capacityType: 'spot',
     deleted: i % 2 === 0,
     recovered: false,
   };

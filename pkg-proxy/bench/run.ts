@@ -13,12 +13,13 @@
 // Loading stops at the first size that cannot be reached (an API server error, or BENCH_LOAD_BUDGET
 // spent); the pods loaded by then are measured as the largest size, and the report says why.
 // Writes pkg-proxy/bench/RESULTS.md (keeping its "## Findings" section) when run at the default sizes.
-// Then the cost of --data-dir (persistence.ts), written to pkg-proxy/bench/PERSISTENCE.md.
+// Then the cost of --data-dir (persistence.ts), written to pkg-proxy/bench/PERSISTENCE.md. The cost of
+// the owner watches (owners.ts) is a run of its own, written to pkg-proxy/bench/OWNERS.md.
 //
 // Environment: BENCH_SIZES=2000,10000 (ascending; default 2000,10000,50000,150000), BENCH_CHURN=20000
 // (status updates per size), BENCH_LOAD_BUDGET=60m (longest loading step), BENCH_OUT=<file> (write
 // the results there even for other sizes), BENCH_CPU_PROF=<dir> (write a V8 CPU profile of each proxy),
-// BENCH_ONLY=persistence (only the persistence part).
+// BENCH_ONLY=persistence (only the persistence part), BENCH_ONLY=owners (only the owner watches).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,6 +40,7 @@ import {
   timeScrapes,
   waitFor,
 } from './measure.ts';
+import { measureOwners, renderOwners } from './owners.ts';
 import { measurePersistence, renderPersistence } from './persistence.ts';
 import { ProxyProcess, bundleProxyChild } from './proxy-process.ts';
 import { renderResults, type Baseline, type Run, type SideBySide, type SizeResult } from './report.ts';
@@ -54,6 +56,7 @@ const CATCH_UP_SECONDS = 40;
 const REQUEST_BUDGET_MS = 60_000;
 const SYNC_TIMEOUT_MS = 30 * 60_000;
 const RESULTS = new URL('./RESULTS.md', import.meta.url).pathname;
+const OWNERS_RESULTS = new URL('./OWNERS.md', import.meta.url).pathname;
 const PERSISTENCE_RESULTS = new URL('./PERSISTENCE.md', import.meta.url).pathname;
 
 function fail(message: string): never {
@@ -85,10 +88,11 @@ const loadBudgetMs = parseDuration(process.env.BENCH_LOAD_BUDGET ?? '60m', false
 if (loadBudgetMs === undefined) {
   fail(`BENCH_LOAD_BUDGET must be a duration like 45m or 2h, not "${process.env.BENCH_LOAD_BUDGET}"`);
 }
-if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== 'persistence') {
-  fail(`BENCH_ONLY may only be "persistence", not "${process.env.BENCH_ONLY}"`);
+if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== 'persistence' && process.env.BENCH_ONLY !== 'owners') {
+  fail(`BENCH_ONLY may only be "persistence" or "owners", not "${process.env.BENCH_ONLY}"`);
 }
 const onlyPersistence = process.env.BENCH_ONLY === 'persistence';
+const onlyOwners = process.env.BENCH_ONLY === 'owners';
 const cpuProfDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const out = process.env.BENCH_OUT
   ? resolve(process.env.BENCH_OUT)
@@ -491,7 +495,7 @@ async function main(): Promise<void> {
     process.env.BENCH_SIZES ? `BENCH_SIZES=${sizes.join()}` : '',
     process.env.BENCH_CHURN ? `BENCH_CHURN=${churnUpdates}` : '',
     process.env.BENCH_LOAD_BUDGET ? `BENCH_LOAD_BUDGET=${process.env.BENCH_LOAD_BUDGET}` : '',
-    onlyPersistence ? 'BENCH_ONLY=persistence' : '',
+    process.env.BENCH_ONLY ? `BENCH_ONLY=${process.env.BENCH_ONLY}` : '',
     'npm run bench',
   ]
     .filter(Boolean)
@@ -521,6 +525,12 @@ async function main(): Promise<void> {
   await pool(NAMESPACES, 8, (n) => cluster.ensureNamespace(namespaceName(n)));
   log(`${NAMESPACES} namespaces`);
 
+  if (onlyOwners) {
+    const owners = await measureOwners(script, kubeconfig, writer, nodeOptions, log);
+    writeFileSync(OWNERS_RESULTS, renderOwners(owners, machine, command));
+    log(`wrote ${OWNERS_RESULTS}`);
+    return;
+  }
   if (!onlyPersistence) {
     await measureSizes(script, kc, kubeconfig, cluster, writer, { command, machine });
   }

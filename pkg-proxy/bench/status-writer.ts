@@ -26,8 +26,13 @@ export class StatusWriter {
 
   /** Creates a pod (POST), as a controller does. */
   createPod(pod: V1Pod): Promise<void> {
-    const { namespace } = pod.metadata!;
-    return this.send('POST', `/api/v1/namespaces/${namespace}/pods`, 'application/json', pod, 201);
+    return this.create('/api/v1', 'pods', pod);
+  }
+
+  /** Creates a namespaced object (POST) of `resource` in the API group at `groupPath` (e.g. /apis/apps/v1). */
+  create(groupPath: string, resource: string, object: { metadata?: { namespace?: string } }): Promise<void> {
+    const path = `${groupPath}/namespaces/${object.metadata!.namespace}/${resource}`;
+    return this.send('POST', path, 'application/json', object, 201);
   }
 
   /** A JSON merge patch of pods/status, as the kubelet's status manager sends one. */

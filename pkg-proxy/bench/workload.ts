@@ -14,7 +14,7 @@ import {
 /** Pods per node, as in the 5,000-node cluster of Kubernetes' documented 150,000-pod limit. */
 export const PODS_PER_NODE = 30;
 export const NAMESPACES = 40;
-const APPS_PER_NAMESPACE = 10;
+export const APPS_PER_NAMESPACE = 10;
 const TIERS = ['web', 'api', 'worker'] as const;
 /** One pod in this many is abnormal (5 %). */
 const ABNORMAL_EVERY = 20;

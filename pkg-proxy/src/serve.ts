@@ -6,7 +6,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import { UsageError } from './cli/errors.ts';
 import { ClusterWatch } from './cluster/cluster-watch.ts';
-import { weakest, type Access, type Permissions } from './cluster/permissions.ts';
+import { WITHOUT, weakest, type Access, type Namespaced, type Permissions } from './cluster/permissions.ts';
 import type { StatusResponse } from './contract/index.ts';
 import { buildServer } from './http/server.ts';
 import { Metrics } from './metrics/metrics.ts';
@@ -174,13 +174,12 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
   };
 
   /** What the proxy may read now in one scope: found at start, forbidden while its watch is refused. */
-  const access = (p: Permissions, resource: 'pods' | 'nodes' | 'events', scope: string | null): Access => {
-    const found =
-      resource === 'nodes' || scope === null ? p[resource] : p.byNamespace[scope][resource as 'pods' | 'events'];
+  const access = (p: Permissions, resource: Namespaced | 'nodes', scope: string | null): Access => {
+    const found = resource === 'nodes' || scope === null ? p[resource] : p.byNamespace[scope][resource];
     const watcher = cluster.watchers.find((w) => w.resource === resource && w.scope === (scope ?? 'cluster'));
     return watcher?.state === 'forbidden' ? 'forbidden' : found;
   };
-  const acrossScopes = (p: Permissions, resource: 'pods' | 'events') =>
+  const acrossScopes = (p: Permissions, resource: Namespaced) =>
     weakest((p.namespaces ?? [null]).map((ns) => access(p, resource, ns)));
 
   const status = (): StatusResponse => {
@@ -189,19 +188,21 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
       pods: acrossScopes(p, 'pods'),
       nodes: access(p, 'nodes', null),
       events: acrossScopes(p, 'events'),
+      replicasets: acrossScopes(p, 'replicasets'),
+      jobs: acrossScopes(p, 'jobs'),
     };
     const partial: string[] = [];
     if (permissions?.nodes === 'forbidden') {
       partial.push('nodes: forbidden (node health and node-based initiators are unavailable)');
     }
     const scopes = p?.namespaces ?? [null];
-    const noEvents = p ? scopes.filter((ns) => access(p, 'events', ns) === 'forbidden') : [];
-    if (noEvents.length > 0 && noEvents.length === scopes.length) {
-      partial.push('events: forbidden (event-based initiators are unavailable)');
-    } else if (noEvents.length) {
-      partial.push(
-        `events forbidden in namespaces: ${noEvents.join(', ')} (event-based initiators are unavailable there)`
-      );
+    for (const [resource, without] of Object.entries(WITHOUT) as Array<[keyof typeof WITHOUT, string]>) {
+      const forbidden = p ? scopes.filter((ns) => access(p, resource, ns) === 'forbidden') : [];
+      if (forbidden.length > 0 && forbidden.length === scopes.length) {
+        partial.push(`${resource}: forbidden (${without})`);
+      } else if (forbidden.length) {
+        partial.push(`${resource} forbidden in namespaces: ${forbidden.join(', ')} (${without} there)`);
+      }
     }
     if (p?.deniedNamespaces.length) {
       partial.push(`pods forbidden in namespaces: ${p.deniedNamespaces.join(', ')}`);

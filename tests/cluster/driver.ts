@@ -8,6 +8,7 @@ import {
   type V1Container,
   type V1Node,
   type V1NodeCondition,
+  type V1OwnerReference,
   type V1Pod,
   type V1PodStatus,
   type V1Taint,
@@ -30,6 +31,8 @@ export interface PodSpec {
   restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   schedulingGates?: string[];
   terminationGracePeriodSeconds?: number;
+  /** The controller that owns the pod (workloads.ts), as its ownerReference. */
+  owner?: V1OwnerReference;
 }
 
 /** Event sources as the real components report them. */
@@ -44,7 +47,12 @@ const container = (name: string, restartPolicy?: string): V1Container => ({
 /** The Pod object a controller would create for `spec`. */
 export function podObject(namespace: string, name: string, spec: PodSpec = {}): V1Pod {
   return {
-    metadata: { name, namespace, labels: { app: name.replace(/-[a-z0-9]{5}$/, ''), ...spec.labels } },
+    metadata: {
+      name,
+      namespace,
+      labels: { app: name.replace(/-[a-z0-9]{5}$/, ''), ...spec.labels },
+      ownerReferences: spec.owner && [spec.owner],
+    },
     spec: {
       nodeName: spec.node,
       restartPolicy: spec.restartPolicy,

@@ -110,6 +110,12 @@ async function bound(
   return cluster.createPod(namespace, pod, { node, ...extra });
 }
 
+/** Karpenter disrupting a pod's node (consolidation): its `Evicted` event, then the Eviction API. */
+export async function evictForConsolidation(c: Cluster, namespace: string, pod: V1Pod): Promise<void> {
+  await c.podEvent(namespace, pod, 'karpenter', 'Evicted', 'Evicted pod: Underutilized');
+  await c.evictPod(namespace, pod.metadata!.name!);
+}
+
 export const SCENARIOS: Scenario[] = [
   {
     name: 'running',
@@ -648,8 +654,7 @@ export const SCENARIOS: Scenario[] = [
     async play(c, ns, pod, nodes) {
       const p = await bound(c, ns, pod, nodes.karpenter);
       await c.setPodStatus(ns, pod, runningStatus());
-      await c.podEvent(ns, p, 'karpenter', 'Evicted', 'Evicted pod: Underutilized');
-      await c.evictPod(ns, pod);
+      await evictForConsolidation(c, ns, p);
     },
   },
   {

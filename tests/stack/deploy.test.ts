@@ -122,6 +122,8 @@ describe('the chart, rendered', () => {
     assert.deepEqual(one(objects, 'ClusterRole').rules, [
       { apiGroups: [''], resources: ['pods', 'nodes', 'events'], verbs: READ },
       { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ },
+      { apiGroups: ['apps'], resources: ['replicasets'], verbs: READ },
+      { apiGroups: ['batch'], resources: ['jobs'], verbs: READ },
     ]);
     const binding = one(objects, 'ClusterRoleBinding');
     assert.equal(binding.roleRef.name, one(objects, 'ClusterRole').metadata.name);
@@ -209,6 +211,8 @@ describe('the chart, rendered', () => {
       assert.deepEqual(role.rules, [
         { apiGroups: [''], resources: ['pods', 'events'], verbs: READ },
         { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ },
+        { apiGroups: ['apps'], resources: ['replicasets'], verbs: READ },
+        { apiGroups: ['batch'], resources: ['jobs'], verbs: READ },
       ]);
       const binding = find(objects, 'RoleBinding').find((b) => b.metadata.namespace === role.metadata.namespace);
       assert.equal(binding?.roleRef.name, role.metadata.name);

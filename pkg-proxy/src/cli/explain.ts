@@ -9,6 +9,7 @@ import {
   type NodeInput,
   type PodAnswer,
 } from '../engine/index.ts';
+import { OwnerIndex, ownerEntry } from '../store/owners.ts';
 import { UsageError } from './errors.ts';
 import { collectObjects, parseDocuments, readInput, type ClusterObjects } from './input.ts';
 import { format, OUTPUT_FORMATS, type OutputFormat } from './output.ts';
@@ -19,19 +20,22 @@ interface ExplainOptions {
 }
 
 const HELP_AFTER = `
-Input: a Pod, a PodList, or a List mixing Pods, Nodes and Events, as JSON or YAML
-(several YAML documents too). Nodes in the input let the node rules apply (a pod whose
-node is not among them is NodeGone); Nodes and Events name who evicted or deleted a pod.
+Input: a Pod, a PodList, or a List mixing Pods, Nodes, Events, ReplicaSets and Jobs, as
+JSON or YAML (several YAML documents too). Nodes in the input let the node rules apply (a
+pod whose node is not among them is NodeGone); Nodes and Events name who evicted or deleted
+a pod. A pod's workload is its controller (ownerReference), or the Deployment or CronJob
+above it when its ReplicaSet or Job is in the input; Nodes give its node pool.
 
 Output:
   table  NAMESPACE NAME REASON INITIATOR DETAIL STATUS (STATUS is what kubectl prints)
-  wide   the table plus NODE, SOURCE and MESSAGE
+  wide   the table plus WORKLOAD, NODE, NODEPOOL, SOURCE and MESSAGE
   json   an array with one answer per pod, in input order (docs/pod-reasons.md §3)
 
 Exit status: 0 on success; 2 when the input or an option is not usable (one line on stderr).
 
 Examples:
   kubectl get pods,nodes,events -A -o json | podreasons explain
+  kubectl get pods,replicasets,jobs -n shop -o json | podreasons explain -o wide
   podreasons explain -o wide cluster.json
   kubectl get pod web-0 -n shop -o yaml | podreasons explain -o json -
   podreasons explain --now 2026-11-28T08:00:00Z snapshot.yaml
@@ -71,9 +75,12 @@ function explainObjects(objects: ClusterObjects, now?: Date): PodAnswer[] {
   const nodes: Map<string, NodeInput> | null =
     objects.nodes.length > 0 ? new Map(objects.nodes.map((n) => toNodeInput(n)).map((n) => [n.name, n])) : null;
   const eventsOf = eventsByPod(objects.events.map(toEventInput));
+  const owners = new OwnerIndex();
+  owners.replace('ReplicaSet', objects.replicaSets.map(ownerEntry), null);
+  owners.replace('Job', objects.jobs.map(ownerEntry), null);
   return objects.pods.map((p) => {
     const pod = toPodInput(p);
-    return explainPod(pod, { nodes, events: eventsOf(pod.uid, pod.namespace, pod.name), now });
+    return explainPod(pod, { nodes, events: eventsOf(pod.uid, pod.namespace, pod.name), owners: owners.lookup, now });
   });
 }
 

@@ -1,5 +1,5 @@
 // Reading `podreasons explain` input: a Pod, a PodList, or the mixed List that
-// `kubectl get pods,nodes,events -o json` prints; JSON or YAML (several documents too); from a
+// `kubectl get pods,nodes,events,replicasets,jobs -o json` prints; JSON or YAML (several documents too); from a
 // file or stdin.
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
@@ -9,15 +9,20 @@ export interface ClusterObjects {
   pods: unknown[];
   nodes: unknown[];
   events: unknown[];
+  /** They name the Deployments and CronJobs above the pods' own controllers. */
+  replicaSets: unknown[];
+  jobs: unknown[];
 }
 
-const KINDS = 'a Pod, Node or Event, or a list of them';
+const KINDS = 'a Pod, Node, Event, ReplicaSet or Job, or a list of them';
 
 /** The kind of the items of a typed list, which the API server leaves out of each item. */
 const ITEM_KIND: Record<string, string | undefined> = {
   PodList: 'Pod',
   NodeList: 'Node',
   EventList: 'Event',
+  ReplicaSetList: 'ReplicaSet',
+  JobList: 'Job',
   List: undefined,
 };
 
@@ -87,9 +92,9 @@ export function parseDocuments(text: string): unknown[] {
   return Array.isArray(docs) ? docs.map((d) => d.toJS()) : [];
 }
 
-/** Sorts the objects of the documents into pods, nodes and events, in input order. */
+/** Sorts the objects of the documents by kind, in input order. */
 export function collectObjects(documents: readonly unknown[]): ClusterObjects {
-  const out: ClusterObjects = { pods: [], nodes: [], events: [] };
+  const out: ClusterObjects = { pods: [], nodes: [], events: [], replicaSets: [], jobs: [] };
   const add = (value: unknown, impliedKind: string | undefined): void => {
     if (value === null || value === undefined) {
       return;
@@ -105,6 +110,10 @@ export function collectObjects(documents: readonly unknown[]): ClusterObjects {
       out.nodes.push(o);
     } else if (kind === 'Event') {
       out.events.push(o);
+    } else if (kind === 'ReplicaSet') {
+      out.replicaSets.push(o);
+    } else if (kind === 'Job') {
+      out.jobs.push(o);
     } else if (kind !== undefined && kind in ITEM_KIND) {
       if (!Array.isArray(o.items)) {
         throw new UsageError(`the ${kind} has no items`);

@@ -14,7 +14,9 @@ const COLUMNS: Array<[string, (a: PodAnswer) => string]> = [
 ];
 
 const WIDE_COLUMNS: Array<[string, (a: PodAnswer) => string]> = [
+  ['WORKLOAD', (a) => `${a.workloadKind}/${a.workload}`],
   ['NODE', (a) => a.node],
+  ['NODEPOOL', (a) => a.nodepool],
   ['SOURCE', (a) => a.source],
   ['MESSAGE', (a) => a.message.replace(/\s+/g, ' ').trim()],
 ];

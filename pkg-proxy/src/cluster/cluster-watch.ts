@@ -1,13 +1,15 @@
 // Keeps the store in step with the cluster: pods always, nodes and pod events when RBAC allows
-// them (attribution falls back to `unknown` without them).
+// them (attribution falls back to `unknown` without them), and the metadata of ReplicaSets and Jobs
+// when allowed (without them a pod's workload is its own controller).
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { toPodInput } from '../engine/index.ts';
 import type { PodInput } from '../engine/types.ts';
+import { ownerEntry } from '../store/owners.ts';
 import type { PodStore } from '../store/store.ts';
-import { KubeClient } from './kube-client.ts';
-import { discoverPermissions, type Permissions } from './permissions.ts';
-import { ResourceWatcher, type ListPage, type RestartCause, type WatchState } from './watcher.ts';
+import { KubeClient, METADATA, METADATA_LIST } from './kube-client.ts';
+import { WITHOUT, discoverPermissions, type Namespaced, type Permissions } from './permissions.ts';
+import { ResourceWatcher, type ListPage, type RestartCause, type Resource, type WatchState } from './watcher.ts';
 
 export interface ClusterWatchOptions {
   kubeConfig: KubeConfig;
@@ -22,7 +24,17 @@ export interface ClusterWatchOptions {
   onRestart?(resource: string, cause: RestartCause): void;
 }
 
-type Resource = 'pods' | 'nodes' | 'events';
+/** Where each resource's API lives; ReplicaSets and Jobs are read as metadata only. */
+const API: Record<Resource, { group: string; metadataOnly?: true }> = {
+  pods: { group: '/api/v1' },
+  nodes: { group: '/api/v1' },
+  events: { group: '/api/v1' },
+  replicasets: { group: '/apis/apps/v1', metadataOnly: true },
+  jobs: { group: '/apis/batch/v1', metadataOnly: true },
+};
+
+const path = (resource: Resource, namespace: string | null) =>
+  `${API[resource].group}${namespace === null ? '' : `/namespaces/${namespace}`}/${resource}`;
 
 interface ListResult {
   items: unknown[];
@@ -70,6 +82,8 @@ export class ClusterWatch {
         pods: p.pods,
         nodes: p.nodes,
         events: p.events,
+        replicasets: p.replicasets,
+        jobs: p.jobs,
       },
       'permissions'
     );
@@ -78,7 +92,7 @@ export class ClusterWatch {
     }
 
     const scopes: Array<string | null> = p.namespaces ?? [null];
-    const access = (ns: string | null, resource: 'pods' | 'events') =>
+    const access = (ns: string | null, resource: Namespaced) =>
       ns === null ? p[resource] : p.byNamespace[ns][resource];
     for (const ns of scopes) {
       this.add('pods', ns, access(ns, 'pods') as 'watch' | 'list');
@@ -88,12 +102,14 @@ export class ClusterWatch {
     } else {
       log.warn('nodes are forbidden: node health and node-based attribution are unavailable');
     }
-    for (const ns of scopes) {
-      const events = access(ns, 'events');
-      if (events !== 'forbidden') {
-        this.add('events', ns, events);
-      } else {
-        log.warn({ scope: ns ?? 'cluster' }, 'events are forbidden: event-based attribution is unavailable there');
+    for (const resource of ['events', 'replicasets', 'jobs'] as const) {
+      for (const ns of scopes) {
+        const allowed = access(ns, resource);
+        if (allowed !== 'forbidden') {
+          this.add(resource, ns, allowed);
+        } else {
+          log.warn({ scope: ns ?? 'cluster' }, `${resource} are forbidden: ${WITHOUT[resource]} there`);
+        }
       }
     }
     await Promise.all(this.watchers.map((w) => w.start()));
@@ -114,7 +130,6 @@ export class ClusterWatch {
   private add(resource: Resource, namespace: string | null, access: 'watch' | 'list'): void {
     const { store, log } = this.opts;
     const fieldSelector = resource === 'events' ? 'involvedObject.kind=Pod' : undefined;
-    const base = namespace === null ? '/api/v1' : `/api/v1/namespaces/${namespace}`;
     const handlers: Record<
       Resource,
       { replace(items: unknown[]): void; event(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: unknown): void }
@@ -131,21 +146,31 @@ export class ClusterWatch {
         replace: (items) => store.replaceEvents(items as never[], namespace),
         event: (t, o) => store.applyEvent(t, o as never),
       },
+      replicasets: {
+        replace: (items) => store.replaceOwners('ReplicaSet', items as never[], namespace),
+        event: (t, o) => store.applyOwner('ReplicaSet', t, o),
+      },
+      jobs: {
+        replace: (items) => store.replaceOwners('Job', items as never[], namespace),
+        event: (t, o) => store.applyOwner('Job', t, o),
+      },
     };
+    const { metadataOnly } = API[resource];
     const watcher = new ResourceWatcher({
       resource,
       namespace,
       kubeConfig: this.opts.kubeConfig,
       log,
-      path: resource === 'nodes' ? '/api/v1/nodes' : `${base}/${resource}`,
+      path: path(resource, namespace),
       fieldSelector,
+      accept: metadataOnly && METADATA,
       canWatch: access === 'watch',
       watchTimeoutSeconds: this.opts.watchTimeoutSeconds,
       silenceMs: this.opts.watchSilenceMs,
       pollIntervalMs: this.opts.pollIntervalMs,
       probe: () => this.client.get('/version'),
       list: (limit, token) => this.list(resource, namespace, limit, token, fieldSelector),
-      slimListItem: resource === 'pods' ? toPodInput : undefined,
+      slimListItem: resource === 'pods' ? toPodInput : metadataOnly && ownerEntry,
       onReplace: handlers[resource].replace,
       onEvent: (type, obj) => {
         this.opts.onWatchEvent?.(resource, type);
@@ -169,7 +194,12 @@ export class ClusterWatch {
     token: string | undefined,
     fieldSelector?: string
   ): Promise<ListPage> {
-    const base = namespace === null || resource === 'nodes' ? '/api/v1' : `/api/v1/namespaces/${namespace}`;
-    return page(await this.client.get<ListResult>(`${base}/${resource}`, { limit, continue: token, fieldSelector }));
+    return page(
+      await this.client.get<ListResult>(
+        path(resource, namespace),
+        { limit, continue: token, fieldSelector },
+        API[resource].metadataOnly && METADATA_LIST
+      )
+    );
   }
 }

@@ -31,6 +31,14 @@ function statusMessage(body: string): string {
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
+/**
+ * Accept headers for metadata only (PartialObjectMetadata): name, namespace, labels and
+ * ownerReferences of each object, without spec or status, for lists and for watches.
+ */
+export const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+export const METADATA = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+const JSON_TYPE = 'application/json';
+
 function withQuery(path: string, query: Query): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
@@ -62,7 +70,8 @@ export class KubeClient {
     method: string,
     path: string,
     body: string | undefined,
-    signal: AbortSignal | undefined
+    signal: AbortSignal | undefined,
+    accept = JSON_TYPE
   ): Promise<IncomingMessage> {
     const server = this.server;
     if (!server) {
@@ -70,7 +79,7 @@ export class KubeClient {
     }
     const url = new URL(path, server);
     // Credentials may rotate (exec plugins, projected tokens), so they are asked for per request.
-    const opts: RequestOptions = { method, headers: { Accept: 'application/json' } };
+    const opts: RequestOptions = { method, headers: { Accept: accept } };
     await this.kubeConfig.applyToHTTPSOptions(opts);
     if (body !== undefined) {
       opts.headers = { ...opts.headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
@@ -85,8 +94,8 @@ export class KubeClient {
     });
   }
 
-  private async json<T>(method: string, path: string, body?: object): Promise<T> {
-    const res = await this.send(method, path, body === undefined ? undefined : JSON.stringify(body), undefined);
+  private async json<T>(method: string, path: string, body?: object, accept?: string): Promise<T> {
+    const res = await this.send(method, path, body === undefined ? undefined : JSON.stringify(body), undefined, accept);
     res.setEncoding('utf8');
     let text = '';
     for await (const chunk of res) {
@@ -99,8 +108,8 @@ export class KubeClient {
     return JSON.parse(text) as T;
   }
 
-  get<T>(path: string, query: Query = {}): Promise<T> {
-    return this.json<T>('GET', withQuery(path, query));
+  get<T>(path: string, query: Query = {}, accept?: string): Promise<T> {
+    return this.json<T>('GET', withQuery(path, query), undefined, accept);
   }
 
   post<T>(path: string, body: object): Promise<T> {
@@ -117,7 +126,8 @@ export class KubeClient {
     query: Query,
     silenceMs: number,
     onEvent: (type: string, object: T) => void,
-    onDone: (err: Error | null) => void
+    onDone: (err: Error | null) => void,
+    accept?: string
   ): Promise<AbortController> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -139,7 +149,7 @@ export class KubeClient {
     quiet();
     let res: IncomingMessage;
     try {
-      res = await this.send('GET', withQuery(path, { ...query, watch: true }), undefined, controller.signal);
+      res = await this.send('GET', withQuery(path, { ...query, watch: true }), undefined, controller.signal, accept);
     } catch (err) {
       end(controller.signal.aborted && !ended ? null : (err as Error));
       return controller;
@@ -197,8 +207,9 @@ export class Watch {
     path: string,
     query: Query,
     callback: (type: string, object: T) => void,
-    done: (err: Error | null) => void
+    done: (err: Error | null) => void,
+    accept?: string
   ): Promise<AbortController> {
-    return this.client.watch(path, query, this.requestTimeoutMs, callback, done);
+    return this.client.watch(path, query, this.requestTimeoutMs, callback, done, accept);
   }
 }

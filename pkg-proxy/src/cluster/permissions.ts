@@ -6,16 +6,33 @@ import type { KubeClient } from './kube-client.ts';
 /** `watch`: list and watch; `list`: list only (polled); `forbidden`: neither (as /api/v1/status reports it). */
 export type Access = Permission;
 
+/** What the proxy reads in each namespace of its scope (nodes are cluster-wide). */
+export const NAMESPACED = ['pods', 'events', 'replicasets', 'jobs'] as const;
+export type Namespaced = (typeof NAMESPACED)[number];
+
+/** What the proxy cannot tell where an optional namespaced resource is forbidden (status, log). */
+export const WITHOUT = {
+  events: 'event-based initiators are unavailable',
+  replicasets: 'workloads are ReplicaSets, not the Deployments above them',
+  jobs: 'workloads are Jobs, not the CronJobs above them',
+} as const satisfies Record<Exclude<Namespaced, 'pods'>, string>;
+
+/** The API group of each resource; the core group ('') for the others. */
+const GROUPS: Record<string, string> = { replicasets: 'apps', jobs: 'batch' };
+
 export interface Permissions {
   /** null: cluster scope; otherwise the namespaces whose pods the proxy may read. */
   namespaces: string[] | null;
   pods: Access;
   nodes: Access;
   events: Access;
+  /** Metadata of ReplicaSets and Jobs: they name the Deployments and CronJobs of pods. */
+  replicasets: Access;
+  jobs: Access;
   /** Namespaces asked for (or found) whose pods are forbidden. */
   deniedNamespaces: string[];
   /** Namespaced scope: each watched namespace's own access, so one weak namespace weakens no other. */
-  byNamespace: Record<string, { pods: Access; events: Access }>;
+  byNamespace: Record<string, Record<Namespaced, Access>>;
 }
 
 export async function canI(client: KubeClient, verb: string, resource: string, namespace = ''): Promise<boolean> {
@@ -24,7 +41,7 @@ export async function canI(client: KubeClient, verb: string, resource: string, n
     {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SelfSubjectAccessReview',
-      spec: { resourceAttributes: { verb, resource, namespace: namespace || undefined } },
+      spec: { resourceAttributes: { verb, group: GROUPS[resource], resource, namespace: namespace || undefined } },
     }
   );
   return review.status?.allowed === true;
@@ -54,8 +71,10 @@ export async function discoverPermissions(client: KubeClient, askedNamespaces: s
   if (!askedNamespaces) {
     const pods = await access(client, 'pods');
     if (pods !== 'forbidden') {
-      const [nodes, events] = await Promise.all([access(client, 'nodes'), access(client, 'events')]);
-      return { namespaces: null, pods, nodes, events, deniedNamespaces: [], byNamespace: {} };
+      const [nodes, events, replicasets, jobs] = await Promise.all(
+        ['nodes', 'events', 'replicasets', 'jobs'].map((resource) => access(client, resource))
+      );
+      return { namespaces: null, pods, nodes, events, replicasets, jobs, deniedNamespaces: [], byNamespace: {} };
     }
   }
   let candidates = askedNamespaces;
@@ -69,19 +88,21 @@ export async function discoverPermissions(client: KubeClient, askedNamespaces: s
     candidates = list.items.map((n) => n.metadata.name);
   }
   const perNamespace = await Promise.all(
-    candidates.map(async (ns) => ({
-      ns,
-      pods: await access(client, 'pods', ns),
-      events: await access(client, 'events', ns),
-    }))
+    candidates.map(async (ns) => {
+      const found = await Promise.all(NAMESPACED.map((resource) => access(client, resource, ns)));
+      return { ns, access: Object.fromEntries(NAMESPACED.map((r, i) => [r, found[i]])) as Record<Namespaced, Access> };
+    })
   );
-  const allowed = perNamespace.filter((p) => p.pods !== 'forbidden');
+  const allowed = perNamespace.filter((p) => p.access.pods !== 'forbidden');
+  const across = (resource: Namespaced) => weakest(allowed.map((p) => p.access[resource]));
   return {
     namespaces: allowed.map((p) => p.ns),
-    pods: weakest(allowed.map((p) => p.pods)),
+    pods: across('pods'),
     nodes: await access(client, 'nodes'),
-    events: weakest(allowed.map((p) => p.events)),
-    deniedNamespaces: perNamespace.filter((p) => p.pods === 'forbidden').map((p) => p.ns),
-    byNamespace: Object.fromEntries(allowed.map((p) => [p.ns, { pods: p.pods, events: p.events }])),
+    events: across('events'),
+    replicasets: across('replicasets'),
+    jobs: across('jobs'),
+    deniedNamespaces: perNamespace.filter((p) => p.access.pods === 'forbidden').map((p) => p.ns),
+    byNamespace: Object.fromEntries(allowed.map((p) => [p.ns, p.access])),
   };
 }

@@ -17,8 +17,11 @@ export interface ListPage {
   continueToken?: string;
 }
 
+/** What the proxy watches: pods, and what explains them (nodes, events) or names their workload. */
+export type Resource = 'pods' | 'nodes' | 'events' | 'replicasets' | 'jobs';
+
 export interface WatcherOptions {
-  resource: 'pods' | 'nodes' | 'events';
+  resource: Resource;
   /** null for cluster scope. */
   namespace: string | null;
   kubeConfig: KubeConfig;
@@ -28,6 +31,8 @@ export interface WatcherOptions {
   /** Watch path, e.g. /api/v1/pods or /api/v1/namespaces/a/events. */
   path: string;
   fieldSelector?: string;
+  /** The watch's Accept header (e.g. metadata only); JSON objects by default. */
+  accept?: string;
   /** false: list only (RBAC allows no watch), relisting every pollIntervalMs. */
   canWatch: boolean;
   pageSize?: number;
@@ -85,7 +90,7 @@ export class ResourceWatcher {
   private cancel: (() => void) | undefined;
   private wake: (() => void) | undefined;
   private readonly opts: Required<
-    Omit<WatcherOptions, 'fieldSelector' | 'slimListItem' | 'onRestart' | 'onStateChange'>
+    Omit<WatcherOptions, 'fieldSelector' | 'accept' | 'slimListItem' | 'onRestart' | 'onStateChange'>
   > &
     WatcherOptions;
   private readonly watch: Watch;
@@ -322,7 +327,8 @@ export class ResourceWatcher {
             fieldSelector: this.opts.fieldSelector,
           },
           onEvent,
-          (err: unknown) => finish(err ?? undefined)
+          (err: unknown) => finish(err ?? undefined),
+          this.opts.accept
         )
         .then((c) => {
           controller = c;

@@ -5,8 +5,20 @@ import type { Category, Initiator, Source } from './vocabulary.ts';
 
 // ---- requests -------------------------------------------------------------------------------
 
-/** Filters of /pods, /summary, /transitions, /series and /stream (repeat a parameter or give a comma list). */
-export const FILTER_PARAMS = ['namespace', 'reason', 'category', 'initiator', 'node', 'pod'] as const;
+/**
+ * Filters of /pods, /summary, /transitions, /series and /stream (repeat a parameter or give a comma list).
+ * `workload` is `Kind/name` (in any namespace) or `namespace/Kind/name` (a {@link workloadKey}).
+ */
+export const FILTER_PARAMS = [
+  'namespace',
+  'reason',
+  'category',
+  'initiator',
+  'node',
+  'pod',
+  'workload',
+  'nodepool',
+] as const;
 export type FilterParam = (typeof FILTER_PARAMS)[number];
 
 /** Filters that only current pods have: /pods, /summary and /stream?kind=pods. */
@@ -27,17 +39,19 @@ export const POD_SORT_FIELDS = [
   'node',
   'since',
   'kubectlStatus',
+  'workload',
+  'nodepool',
 ] as const satisfies ReadonlyArray<keyof PodAnswer>;
 
-/** `groupBy` of /series. */
-export const GROUP_BY = ['reason', 'namespace', 'initiator', 'category'] as const;
+/** `groupBy` of /series. A `workload` group is a {@link workloadKey}. */
+export const GROUP_BY = ['reason', 'namespace', 'initiator', 'category', 'workload', 'nodepool'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
 
 /** /series answers at most this many buckets per request. */
 export const SERIES_MAX_POINTS = 11_000;
 
 /** The lists of /values/{kind}. */
-export const VALUE_KINDS = ['namespaces', 'nodes', 'reasons', 'initiators', 'pods'] as const;
+export const VALUE_KINDS = ['namespaces', 'nodes', 'reasons', 'initiators', 'pods', 'workloads', 'nodepools'] as const;
 export type ValueKind = (typeof VALUE_KINDS)[number];
 
 /** `kind` of /stream. */
@@ -46,6 +60,11 @@ export type StreamKind = (typeof STREAM_KINDS)[number];
 
 /** The WebSocket close code of /stream for a bad parameter; the close reason holds the error. */
 export const STREAM_BAD_PARAMETER = 4400;
+
+/** How a workload is named across namespaces: in filters, groups and /values/workloads. */
+export function workloadKey(item: { namespace: string; workloadKind: string; workload: string }): string {
+  return `${item.namespace}/${item.workloadKind}/${item.workload}`;
+}
 
 // ---- answers --------------------------------------------------------------------------------
 
@@ -75,6 +94,17 @@ export interface PodAnswer {
   since: string | null;
   kubectlStatus: string;
   signals: Signal[];
+  /**
+   * What the pod belongs to: Deployment (through its ReplicaSet), StatefulSet, DaemonSet, Job,
+   * CronJob (through its Job), a ReplicaSet or ReplicationController without a parent, a custom
+   * controller's kind as written in the ownerReference, or `Pod` and the pod's own name.
+   */
+  workloadKind: string;
+  workload: string;
+  /** The pool of the pod's node (Karpenter or cloud node-group labels), or '' when unknown. */
+  nodepool: string;
+  /** `on-demand`, `spot`, … from the same node labels, or ''. */
+  capacityType: string;
 }
 
 /** A pod of /pods and /stream: the answer, marked when it is the tombstone of a deleted pod. */
@@ -102,6 +132,10 @@ export interface TransitionItem {
   initiator: Initiator;
   detail: string;
   message: string;
+  workloadKind: string;
+  workload: string;
+  nodepool: string;
+  capacityType: string;
   /** First seen in a DELETED watch event. */
   deleted: boolean;
   /** Recorded after a proxy restart for a disruption that happened while no proxy watched. */
@@ -124,6 +158,10 @@ export interface SummaryResponse {
   byCategory: CountItem[];
   byNamespace: CountItem[];
   byInitiator: CountItem[];
+  /** Values are {@link workloadKey}s. */
+  byWorkload: CountItem[];
+  /** Pods on nodes without a known pool are not counted here. */
+  byNodepool: CountItem[];
 }
 
 export interface SeriesResponse {
@@ -146,7 +184,14 @@ export interface StatusResponse {
   cluster: { version: string; server: string };
   scope: { cluster: boolean; namespaces: string[] };
   /** Null until the proxy has asked the API server. */
-  permissions: { pods: Permission; nodes: Permission; events: Permission } | null;
+  permissions: {
+    pods: Permission;
+    nodes: Permission;
+    events: Permission;
+    /** Metadata of ReplicaSets and Jobs, to name Deployments and CronJobs as workloads. */
+    replicasets: Permission;
+    jobs: Permission;
+  } | null;
   synced: boolean;
   lastEventAgeSeconds: number | null;
   counts: { pods: number; abnormal: number; tombstones: number; transitions: number };

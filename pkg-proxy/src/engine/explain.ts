@@ -11,7 +11,9 @@ import { nodeHealthRule } from './rules/node-health.ts';
 import { readinessRule } from './rules/readiness.ts';
 import { schedulingRule } from './rules/scheduling.ts';
 import { statusReasonRule } from './rules/status-reason.ts';
+import { NO_POOL } from './node-pool.ts';
 import type { ExplainContext, PodAnswer, PodInput, Signal } from './types.ts';
+import { resolveWorkload } from './workload.ts';
 
 /** Rules 1–7 in order; rule 8 (healthy) answers when none of them does. */
 const RULES: readonly Rule[] = [
@@ -58,6 +60,8 @@ export function explainPod(pod: unknown, context: ExplainContext = {}): PodAnswe
     }
   }
 
+  const workload = resolveWorkload(input, context.owners);
+  const { nodepool, capacityType } = facts.nodes?.get(input.node)?.pool ?? NO_POOL;
   return {
     namespace: input.namespace,
     name: input.name,
@@ -74,5 +78,9 @@ export function explainPod(pod: unknown, context: ExplainContext = {}): PodAnswe
     since: primary.since,
     kubectlStatus: kubectlStatus(input),
     signals,
+    workloadKind: workload.kind,
+    workload: workload.name,
+    nodepool,
+    capacityType,
   };
 }

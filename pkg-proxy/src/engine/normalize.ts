@@ -11,6 +11,8 @@ import type {
   TaintInput,
   TerminationInput,
 } from './types.ts';
+import { nodePoolOf } from './node-pool.ts';
+import { controllerOf } from './workload.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -150,6 +152,7 @@ export function toPodInput(pod: unknown): PodInput {
     name: str(meta.name),
     uid: str(meta.uid),
     labels: copyLabels(meta.labels),
+    owner: controllerOf(meta.ownerReferences),
     node: str(spec.nodeName),
     phase: str(status.phase),
     reason: str(status.reason),
@@ -174,15 +177,17 @@ export function isPodInput(v: unknown): v is PodInput {
 export function toNodeInput(node: unknown): NodeInput {
   const n = obj(node);
   const spec = obj(n.spec);
+  const meta = obj(n.metadata);
   const ready = list(obj(n.status).conditions).find((c) => obj(c).type === 'Ready');
   return {
-    name: str(obj(n.metadata).name),
+    name: str(meta.name),
     unschedulable: spec.unschedulable === true,
     ready: ready === undefined ? null : toCondition(ready),
     taints: list(spec.taints).map((t): TaintInput => {
       const taint = obj(t);
       return { key: str(taint.key), effect: str(taint.effect), timeAdded: toTime(taint.timeAdded) };
     }),
+    pool: nodePoolOf(copyLabels(meta.labels)),
   };
 }
 

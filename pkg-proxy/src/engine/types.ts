@@ -2,6 +2,9 @@
 // Grafana data source (../contract/): defined there, re-exported here for the engine's own modules.
 export { CATEGORIES, INITIATORS, SOURCES, type Category, type Initiator, type Source } from '../contract/vocabulary.ts';
 export type { PodAnswer, Signal } from '../contract/api.ts';
+import type { NodePool } from './node-pool.ts';
+import type { Owner, OwnerLookup } from './workload.ts';
+export type { NodePool, Owner, OwnerLookup };
 
 // ---- The engine's input: slim copies of Kubernetes objects (see normalize.ts) ----------------
 // The proxy keeps one PodInput per pod for tens of thousands of pods, so these hold only what the
@@ -48,6 +51,8 @@ export interface PodInput {
   name: string;
   uid: string;
   labels: Readonly<Record<string, string>>;
+  /** The controller ownerReference; null for a bare pod. */
+  owner: Owner | null;
   /** spec.nodeName; empty while unscheduled. */
   node: string;
   phase: string;
@@ -76,6 +81,8 @@ export interface NodeInput {
   /** The node's Ready condition, null when it reports none. */
   ready: ConditionInput | null;
   taints: TaintInput[];
+  /** From the node's labels (node-pool.ts). */
+  pool: NodePool;
 }
 
 /** An Event (core/v1 or events.k8s.io/v1) about one object. */
@@ -98,6 +105,8 @@ export interface ExplainContext {
   nodes?: ReadonlyMap<string, NodeInput> | null;
   /** Events whose involvedObject is this pod. */
   events?: readonly EventInput[];
+  /** What the proxy knows of ReplicaSets and Jobs; without it a pod's workload is its own controller. */
+  owners?: OwnerLookup;
   /** The time to judge "stuck" deletions and recent events against; defaults to the current time. */
   now?: Date;
 }

@@ -138,6 +138,19 @@ export function oneOf<T extends string>(q: Query, name: string, allowed: readonl
   return v as T;
 }
 
+/** `workload`: `Kind/name` or `namespace/Kind/name`, each part non-empty. */
+function workloads(q: Query): ReadonlySet<string> | undefined {
+  const values = set(q, 'workload');
+  const bad = [...(values ?? [])].find((v) => {
+    const parts = v.split('/');
+    return (parts.length !== 2 && parts.length !== 3) || parts.includes('');
+  });
+  if (bad !== undefined) {
+    throw new ParamError('workload', `workload must be Kind/name or namespace/Kind/name, not "${bad}"`);
+  }
+  return values;
+}
+
 /** The filters of docs/http-api.md; `podFilters` adds those that only pods have. */
 export function parseFilter(q: Query, podFilters: boolean): Filter {
   const f: Filter = {
@@ -147,6 +160,8 @@ export function parseFilter(q: Query, podFilters: boolean): Filter {
     initiators: set(q, 'initiator', INITIATORS),
     nodes: set(q, 'node'),
     pods: set(q, 'pod'),
+    workloads: workloads(q),
+    nodepools: set(q, 'nodepool'),
   };
   if (!podFilters) {
     return f;

@@ -10,6 +10,7 @@ import {
   TRANSITION_LIMIT,
   VALUE_KINDS,
   type CountItem,
+  type GroupBy,
   type PodItem,
   type PodsResponse,
   type SeriesResponse,
@@ -18,8 +19,10 @@ import {
   type TransitionsResponse,
   type ValueKind,
   type ValuesResponse,
+  workloadKey,
 } from '../contract/index.ts';
-import type { PodStore, PodView, Transition } from '../store/store.ts';
+import type { Filterable } from '../store/filters.ts';
+import type { PodStore, PodView, Transition, ValueOf } from '../store/store.ts';
 import {
   ParamError,
   duration,
@@ -37,14 +40,29 @@ const HOUR = 3_600_000;
 /** Series × points in one /series answer: bounds its size (about 2 bytes a value) and its memory. */
 const MAX_VALUES = 500_000;
 const MAX_STEP_MS = 366 * 86_400_000;
-/** The store field each /values kind lists. */
-const VALUE_FIELDS = {
-  namespaces: 'namespace',
-  nodes: 'node',
-  reasons: 'reason',
-  initiators: 'initiator',
-  pods: 'name',
-} as const satisfies Record<ValueKind, string>;
+/** A workload's {@link workloadKey}; '' for history from before workloads were recorded. */
+const workloadOf = (item: Filterable) => (item.workloadKind ? workloadKey(item) : '');
+
+/** What each /values kind lists (empty values are left out). */
+const VALUE_OF: Record<ValueKind, ValueOf> = {
+  namespaces: (item) => item.namespace,
+  nodes: (item) => item.node,
+  reasons: (item) => item.reason,
+  initiators: (item) => item.initiator,
+  pods: (_, name) => name,
+  workloads: workloadOf,
+  nodepools: (item) => item.nodepool,
+};
+
+/** What /summary counts by and /series groups by; items with an empty value are in no group. */
+const GROUP_OF = {
+  reason: (item) => item.reason,
+  namespace: (item) => item.namespace,
+  initiator: (item) => item.initiator,
+  category: (item) => item.category,
+  workload: workloadOf,
+  nodepool: (item) => item.nodepool,
+} satisfies Record<GroupBy, (item: Filterable) => string>;
 
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -90,10 +108,13 @@ export function transitions(store: PodStore, q: Query, now: number): Transitions
   return { items: store.transitions(filter, from, to, limit).map(transitionItem) };
 }
 
-function countBy(views: PodView[], key: 'reason' | 'category' | 'namespace' | 'initiator'): CountItem[] {
+function countBy(views: PodView[], by: GroupBy): CountItem[] {
   const counts = new Map<string, number>();
   for (const v of views) {
-    counts.set(v.answer[key], (counts.get(v.answer[key]) ?? 0) + 1);
+    const value = GROUP_OF[by](v.answer);
+    if (value) {
+      counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
   }
   return [...counts]
     .map(([value, count]) => ({ value, count }))
@@ -109,6 +130,8 @@ export function summary(store: PodStore, q: Query): SummaryResponse {
     byCategory: countBy(views, 'category'),
     byNamespace: countBy(views, 'namespace'),
     byInitiator: countBy(views, 'initiator'),
+    byWorkload: countBy(views, 'workload'),
+    byNodepool: countBy(views, 'nodepool'),
   };
 }
 
@@ -133,8 +156,12 @@ export function series(store: PodStore, q: Query): SeriesResponse {
   const buckets = Math.ceil((to - start) / step);
   const times = Array.from({ length: buckets }, (_, i) => start + i * step);
   const groups = new Map<string, number[]>();
+  const groupOf = GROUP_OF[groupBy];
   for (const t of store.transitionsBetween(filter, start, to)) {
-    const group = t[groupBy];
+    const group = groupOf(t);
+    if (!group) {
+      continue;
+    }
     let values = groups.get(group);
     if (!values) {
       if ((groups.size + 1) * buckets > MAX_VALUES) {
@@ -155,12 +182,12 @@ export function series(store: PodStore, q: Query): SeriesResponse {
 }
 
 export function values(store: PodStore, kind: string, q: Query): ValuesResponse {
-  if (!Object.hasOwn(VALUE_FIELDS, kind)) {
+  if (!Object.hasOwn(VALUE_OF, kind)) {
     throw new ParamError('kind', `unknown value kind "${kind}" (one of: ${VALUE_KINDS.join(', ')})`);
   }
   rejectUnknown(q, kind === 'pods' ? ['namespace'] : []);
   const namespaces = list(q, 'namespace');
   return {
-    values: store.values(VALUE_FIELDS[kind as ValueKind], namespaces.length ? new Set(namespaces) : undefined),
+    values: store.values(VALUE_OF[kind as ValueKind], namespaces.length ? new Set(namespaces) : undefined),
   };
 }

@@ -24,7 +24,9 @@ export class Metrics {
   readonly watchEvents: Counter<'resource' | 'type'>;
   readonly watchRestarts: Counter<'resource' | 'cause'>;
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
-  private readonly transitions: Counter<'namespace' | 'reason' | 'category' | 'initiator'>;
+  private readonly transitions: Counter<
+    'namespace' | 'reason' | 'category' | 'initiator' | 'workload_kind' | 'workload' | 'nodepool'
+  >;
 
   constructor(opts: MetricsOptions) {
     const { store } = opts;
@@ -95,8 +97,8 @@ export class Metrics {
 
     this.transitions = new Counter({
       name: 'podreasons_transitions_total',
-      help: 'Pods entering an abnormal primary reason, including pods seen only in their DELETED watch event.',
-      labelNames: ['namespace', 'reason', 'category', 'initiator'],
+      help: 'Pods entering an abnormal primary reason, including pods seen only in their DELETED watch event, by workload and node pool.',
+      labelNames: ['namespace', 'reason', 'category', 'initiator', 'workload_kind', 'workload', 'nodepool'],
       registers,
     });
     store.on('transition', (t: Transition, counted: boolean) => {
@@ -106,6 +108,9 @@ export class Metrics {
           reason: t.reason,
           category: t.category,
           initiator: t.initiator,
+          workload_kind: t.workloadKind,
+          workload: t.workload,
+          nodepool: t.nodepool,
         });
       }
     });
@@ -172,6 +177,7 @@ export class Metrics {
         this.set({ kind: 'transitions' }, c.transitions);
         this.set({ kind: 'nodes' }, c.nodes);
         this.set({ kind: 'events' }, c.events);
+        this.set({ kind: 'owners' }, c.owners);
       },
     });
     this.httpDuration = new Histogram({

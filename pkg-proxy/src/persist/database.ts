@@ -74,6 +74,12 @@ const parse = <T>(body: string, valid: (v: T) => boolean, what: string): T => {
   }
   return value;
 };
+/**
+ * Rows keep JSON bodies, so fields added later need no new columns: rows written before workloads
+ * and node pools were recorded read as unknown (''), and the file stays readable by that version.
+ */
+const UNKNOWN_PLACEMENT = { workloadKind: '', workload: '', nodepool: '', capacityType: '' };
+
 const isTransition = (t: Transition) => typeof t?.time === 'number' && typeof t.uid === 'string';
 const isTombstone = (v: PodView) => typeof v?.answer?.uid === 'string' && typeof v.deletedAt === 'number';
 
@@ -86,12 +92,14 @@ export function readState(db: Database): StoredState {
   const rows = (sql: string) => db.prepare(sql).all() as Array<Record<string, string | number>>;
   const meta = new Map(rows('SELECT key, value FROM meta').map((r) => [r.key as string, r.value as string]));
   return {
-    transitions: rows('SELECT body FROM transitions ORDER BY time, id').map((r) =>
-      parse(r.body as string, isTransition, 'transition')
-    ),
-    tombstones: rows('SELECT body FROM tombstones ORDER BY deleted_at').map((r) =>
-      parse(r.body as string, isTombstone, 'tombstone')
-    ),
+    transitions: rows('SELECT body FROM transitions ORDER BY time, id').map((r) => ({
+      ...UNKNOWN_PLACEMENT,
+      ...parse(r.body as string, isTransition, 'transition'),
+    })),
+    tombstones: rows('SELECT body FROM tombstones ORDER BY deleted_at').map((r) => {
+      const view = parse(r.body as string, isTombstone, 'tombstone');
+      return { ...view, answer: { ...UNKNOWN_PLACEMENT, ...view.answer } };
+    }),
     answers: new Map(
       rows('SELECT uid, reason, abnormal FROM answers').map((r) => [
         r.uid as string,

@@ -57,6 +57,7 @@ function podBefore(e: EventInput, d: Disruption, at: string): PodInput {
     name: e.name,
     uid: e.uid,
     labels: {},
+    owner: null,
     node: '',
     phase: d.kind === 'status' ? 'Failed' : 'Running',
     reason: d.kind === 'status' ? d.reason : '',
@@ -88,5 +89,6 @@ export function disruptionFromEvents(events: readonly EventInput[]): { answer: P
   }
   const at = new Date(first.time).toISOString();
   const answer = explainPod(podBefore(first.event, first.disruption, at), { events, now: new Date(first.time) });
-  return answer.abnormal ? { answer, time: first.time } : null;
+  // An Event names the pod, not whose it was nor where it ran: the workload is unknown, not a bare pod.
+  return answer.abnormal ? { answer: { ...answer, workloadKind: '', workload: '' }, time: first.time } : null;
 }

@@ -1,5 +1,6 @@
 // The filters shared by the HTTP API, the live stream and the store's queries (docs/http-api.md).
 import type { PodAnswer } from '../engine/types.ts';
+import { workloadKey } from '../contract/index.ts';
 import type { LabelMatcher, Labels } from './label-selector.ts';
 
 export interface Filter {
@@ -9,6 +10,9 @@ export interface Filter {
   initiators?: ReadonlySet<string>;
   nodes?: ReadonlySet<string>;
   pods?: ReadonlySet<string>;
+  /** `Kind/name` (any namespace) and `namespace/Kind/name` values. */
+  workloads?: ReadonlySet<string>;
+  nodepools?: ReadonlySet<string>;
   abnormal?: boolean;
   labels?: LabelMatcher;
   includeDeleted?: boolean;
@@ -21,9 +25,16 @@ export interface Filterable {
   category: string;
   initiator: string;
   node: string;
+  workloadKind: string;
+  workload: string;
+  nodepool: string;
 }
 
 const allows = (set: ReadonlySet<string> | undefined, value: string) => !set || set.has(value);
+
+/** A `Kind/name` value never equals a `namespace/Kind/name` one: names hold no slash. */
+const allowsWorkload = (set: ReadonlySet<string> | undefined, item: Filterable) =>
+  !set || set.has(`${item.workloadKind}/${item.workload}`) || set.has(workloadKey(item));
 
 /** Matches transitions and pods on the fields both have. */
 export function matchesCommon(f: Filter, item: Filterable, name: string): boolean {
@@ -33,7 +44,9 @@ export function matchesCommon(f: Filter, item: Filterable, name: string): boolea
     allows(f.categories, item.category) &&
     allows(f.initiators, item.initiator) &&
     allows(f.nodes, item.node) &&
-    allows(f.pods, name)
+    allows(f.pods, name) &&
+    allowsWorkload(f.workloads, item) &&
+    allows(f.nodepools, item.nodepool)
   );
 }
 

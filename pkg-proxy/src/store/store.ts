@@ -11,10 +11,12 @@
 import { EventEmitter } from 'node:events';
 import { awaitsEvidence, explainPod, toEventInput, toNodeInput, toPodInput } from '../engine/index.ts';
 import type { EventInput, NodeInput, PodAnswer, PodInput } from '../engine/types.ts';
+import type { IntermediateKind } from '../engine/workload.ts';
 import type { TransitionItem } from '../contract/index.ts';
-import { matchesCommon, matchesPod, type Filter } from './filters.ts';
+import { matchesCommon, matchesPod, type Filter, type Filterable } from './filters.ts';
 import { TransitionLog } from './history.ts';
 import type { Labels } from './label-selector.ts';
+import { OwnerIndex, ownerEntry, type OwnerEntry } from './owners.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -84,6 +86,9 @@ interface StoredEvent {
   seenAt: number;
 }
 
+/** Where a pod ran and whose it was: what the store keeps once its node or owner is gone. */
+type Placement = Pick<PodAnswer, 'node' | 'workloadKind' | 'workload' | 'nodepool' | 'capacityType'>;
+
 /** A transition waiting for the Event that may name its initiator. */
 interface PendingTransition {
   transition: Transition;
@@ -98,6 +103,9 @@ interface StoreEvents {
   /** `counted`: false for a recovered transition an earlier process may already have counted. */
   transition: [transition: Transition, counted: boolean];
 }
+
+/** One value of a pod or transition (`name`: the pod's), for /values. */
+export type ValueOf = (item: Filterable, name: string) => string;
 
 type KubeObject = { metadata?: { uid?: string; name?: string; namespace?: string; labels?: Record<string, string> } };
 export type EventObject = KubeObject & { involvedObject?: { uid?: string } };
@@ -122,6 +130,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
   private readonly unknownPodEvents = new Set<string>();
   private readonly pending = new Map<string, PendingTransition>();
   private readonly history: TransitionLog;
+  private readonly owners = new OwnerIndex();
   /** null while the proxy has no node data (RBAC or not yet synced): the engine skips node rules. */
   private nodes: Map<string, NodeInput> | null = null;
   private readonly opts: StoreOptions;
@@ -179,18 +188,42 @@ export class PodStore extends EventEmitter<StoreEvents> {
     }
   }
 
-  private explain(uid: string, input: PodInput): PodAnswer {
-    return explainPod(input, {
+  /** `previous`: the pod's last input and placement, kept where its owner or node is no longer known. */
+  private explain(uid: string, input: PodInput, previous?: { input: PodInput; placement: Placement }): PodAnswer {
+    const answer = explainPod(input, {
       nodes: this.nodes,
       events: this.events.get(uid)?.map((e) => e.input) ?? [],
+      owners: this.owners.lookup,
       now: new Date(this.now()),
     });
+    if (!previous) {
+      return answer;
+    }
+    const { owner } = input;
+    const last = previous.placement;
+    // A ReplicaSet or Job deleted before its pods (or not read yet again) leaves the workload last known.
+    if (
+      owner &&
+      owner.kind === previous.input.owner?.kind &&
+      owner.name === previous.input.owner.name &&
+      this.owners.lookup(input.namespace, owner) === undefined
+    ) {
+      answer.workloadKind = last.workloadKind;
+      answer.workload = last.workload;
+    }
+    // A node that is gone (or unreadable) leaves the pool its pods last ran in.
+    if (answer.node === last.node && !this.nodes?.has(answer.node)) {
+      answer.nodepool = last.nodepool;
+      answer.capacityType = last.capacityType;
+    }
+    return answer;
   }
 
   /** `record`: the change comes from the cluster, so entering an abnormal reason is a transition. */
   private classify(uid: string, input: PodInput, record: boolean, deleted = false): PodView {
-    const answer = this.explain(uid, input);
-    const before = this.pods.get(uid)?.view;
+    const known = this.pods.get(uid);
+    const answer = this.explain(uid, input, known && { input: known.input, placement: known.view.answer });
+    const before = known?.view;
     const previous = before?.answer;
     const view: PodView = { answer, labels: input.labels, deleted, deletedAt: deleted ? this.now() : null };
     if (record && answer.abnormal && (!previous || !previous.abnormal || previous.reason !== answer.reason)) {
@@ -266,7 +299,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
     // A deleted pod whose transition waits for its Event: the Event may complete it and its tombstone.
     const pending = this.pending.get(uid);
     if (pending) {
-      const answer = this.explain(uid, pending.input);
+      const answer = this.explain(uid, pending.input, { input: pending.input, placement: pending.transition });
       const tombstone = this.tombstones.get(uid);
       if (tombstone && tombstone.answer.reason === answer.reason) {
         tombstone.answer = answer;
@@ -387,6 +420,39 @@ export class PodStore extends EventEmitter<StoreEvents> {
     }
   }
 
+  // ---- ReplicaSets and Jobs (workloads) ------------------------------------------------------
+
+  applyOwner(kind: IntermediateKind, type: WatchEventType, obj: unknown): void {
+    if (this.owners.apply(kind, type, obj)) {
+      const { namespace, name } = ownerEntry(obj)!;
+      this.reclassifyOwned(kind, namespace, name);
+    }
+  }
+
+  /** After a (re)list of one scope's ReplicaSets or Jobs (namespace null: all), as ownerEntry gives them. */
+  replaceOwners(kind: IntermediateKind, entries: ReadonlyArray<OwnerEntry | null>, namespace: string | null): void {
+    if (this.owners.replace(kind, entries, namespace)) {
+      this.reclassifyOwned(kind, namespace);
+    }
+  }
+
+  /**
+   * The pods of a ReplicaSet or Job whose controller became known or changed (a scan: this is rare,
+   * as ReplicaSets and Jobs are created before their pods). What the proxy knows changed, not what
+   * happened, so nothing is recorded.
+   */
+  private reclassifyOwned(kind: IntermediateKind, namespace: string | null, name?: string): void {
+    for (const [uid, { input }] of this.pods) {
+      if (
+        input.owner?.kind === kind &&
+        (namespace === null || input.namespace === namespace) &&
+        (name === undefined || input.owner.name === name)
+      ) {
+        this.classify(uid, input, false);
+      }
+    }
+  }
+
   // ---- transitions ---------------------------------------------------------------------------
 
   /** `time`: when the pod entered the reason, for recovered transitions; else now. */
@@ -422,7 +488,16 @@ export class PodStore extends EventEmitter<StoreEvents> {
       return;
     }
     p.input = input;
-    Object.assign(p.transition, { node: a.node, initiator: a.initiator, detail: a.detail, message: a.message });
+    Object.assign(p.transition, {
+      node: a.node,
+      initiator: a.initiator,
+      detail: a.detail,
+      message: a.message,
+      workloadKind: a.workloadKind,
+      workload: a.workload,
+      nodepool: a.nodepool,
+      capacityType: a.capacityType,
+    });
     if (!awaitsEvidence(a)) {
       this.settle(uid, p);
     }
@@ -552,28 +627,36 @@ export class PodStore extends EventEmitter<StoreEvents> {
     }
   }
 
-  /** Distinct values of one field across pods, tombstones and history, for template variables. */
-  values(field: 'namespace' | 'node' | 'reason' | 'initiator' | 'name', namespaces?: ReadonlySet<string>): string[] {
+  /** Distinct non-empty values across pods, tombstones and history, for template variables. */
+  values(valueOf: ValueOf, namespaces?: ReadonlySet<string>): string[] {
     const out = new Set<string>();
-    const add = (ns: string, value: string) => {
-      if (value && (!namespaces || namespaces.has(ns))) {
+    const add = (item: Filterable, name: string) => {
+      const value = valueOf(item, name);
+      if (value && (!namespaces || namespaces.has(item.namespace))) {
         out.add(value);
       }
     };
     for (const { view } of this.pods.values()) {
-      add(view.answer.namespace, view.answer[field]);
+      add(view.answer, view.answer.name);
     }
     for (const view of this.tombstones.values()) {
-      add(view.answer.namespace, view.answer[field]);
+      add(view.answer, view.answer.name);
     }
-    const historyField = field === 'name' ? 'pod' : field;
     for (const t of this.history) {
-      add(t.namespace, t[historyField]);
+      add(t, t.pod);
     }
     return [...out].sort();
   }
 
-  counts(): { pods: number; abnormal: number; tombstones: number; transitions: number; nodes: number; events: number } {
+  counts(): {
+    pods: number;
+    abnormal: number;
+    tombstones: number;
+    transitions: number;
+    nodes: number;
+    events: number;
+    owners: number;
+  } {
     let abnormal = 0;
     for (const { view } of this.pods.values()) {
       if (view.answer.abnormal) {
@@ -591,6 +674,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
       transitions: this.history.size,
       nodes: this.nodes?.size ?? 0,
       events,
+      owners: this.owners.size,
     };
   }
 
@@ -613,6 +697,10 @@ function toTransition(a: PodAnswer, time: number, deleted: boolean, recovered: b
     initiator: a.initiator,
     detail: a.detail,
     message: a.message,
+    workloadKind: a.workloadKind,
+    workload: a.workload,
+    nodepool: a.nodepool,
+    capacityType: a.capacityType,
     deleted,
     recovered,
   };

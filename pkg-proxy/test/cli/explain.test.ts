@@ -53,6 +53,10 @@ describe('explain -o json on kubectl get pods,nodes,events -A -o json', () => {
         'since',
         'kubectlStatus',
         'signals',
+        'workloadKind',
+        'workload',
+        'nodepool',
+        'capacityType',
       ]);
     }
   });
@@ -96,6 +100,36 @@ describe('explain -o json on kubectl get pods,nodes,events -A -o json', () => {
     assert.equal(evicted.since, '2026-11-28T07:59:30Z');
   });
 
+  it('names the workload from the ownerReference, and the node pool from the node labels', () => {
+    const placed = (name: string) => {
+      const a = got.find((p) => p.name === name)!;
+      return [a.workloadKind, a.workload, a.nodepool, a.capacityType];
+    };
+    assert.deepEqual(placed('checkout-7c8d9-k2l4m'), ['ReplicaSet', 'checkout-7c8d9', 'default', 'spot']);
+    assert.deepEqual(placed('db-0'), ['StatefulSet', 'db', '', '']);
+    assert.deepEqual(placed('web-6b7d9-h1j2k'), ['Pod', 'web-6b7d9-h1j2k', '', '']);
+  });
+
+  it('with the ReplicaSets and Jobs in the input, the Deployment and CronJob above them', () => {
+    const list = JSON.parse(readFileSync(CLUSTER, 'utf8')) as { items: unknown[] };
+    const owned = (kind: string, apiVersion: string, name: string, owner: string, namespace: string) => ({
+      apiVersion,
+      kind,
+      metadata: {
+        name,
+        namespace,
+        ownerReferences: [{ apiVersion, kind: owner.split('/')[0], name: owner.split('/')[1], controller: true }],
+      },
+    });
+    list.items.push(
+      owned('ReplicaSet', 'apps/v1', 'checkout-7c8d9', 'Deployment/checkout', 'shop'),
+      owned('Job', 'batch/v1', 'report-28347100', 'CronJob/report', 'batch')
+    );
+    const byName = new Map(answers(NOW, JSON.stringify(list)).map((a) => [a.name, `${a.workloadKind}/${a.workload}`]));
+    assert.equal(byName.get('checkout-7c8d9-k2l4m'), 'Deployment/checkout');
+    assert.equal(byName.get('report-28347100-p9o8i'), 'CronJob/report');
+  });
+
   it('without --now, time runs on: the old deletion is stuck', () => {
     const forced = answers([CLUSTER]).find((a) => a.name === 'web-6b7d9-g3h4j')!;
     assert.equal(forced.detail, 'stuck');
@@ -122,14 +156,16 @@ describe('explain output', () => {
     assert.deepEqual(lines[1].split(/ {3,}/), ['shop', 'web-6b7d9-h1j2k', 'Running', 'unknown', '<none>', 'Running']);
   });
 
-  it('wide: adds NODE, SOURCE and MESSAGE', () => {
+  it('wide: adds WORKLOAD, NODE, NODEPOOL, SOURCE and MESSAGE', () => {
     const r = run(['-o', 'wide', ...NOW, CLUSTER]);
     assert.equal(r.code, 0);
     const lines = r.stdout.trimEnd().split('\n');
-    assert.match(lines[0], /STATUS {3,}NODE {3,}SOURCE {3,}MESSAGE$/);
+    assert.match(lines[0], /STATUS {3,}WORKLOAD {3,}NODE {3,}NODEPOOL {3,}SOURCE {3,}MESSAGE$/);
     assert.deepEqual(lines[6].split(/ {3,}/).slice(5), [
       'Terminating',
+      'ReplicaSet/checkout-7c8d9',
       'node-b',
+      'default',
       'condition:DisruptionTarget',
       'Eviction API: evicting',
     ]);
@@ -184,7 +220,7 @@ describe('explain with bad input: one line on stderr, exit 2', () => {
       name: 'not an object',
       args: [],
       input: 'just some text',
-      message: /^podreasons: expected a Pod, Node or Event, or a list of them, found a string$/,
+      message: /^podreasons: expected a Pod, Node, Event, ReplicaSet or Job, or a list of them, found a string$/,
     },
     {
       name: 'no pods',

@@ -70,6 +70,7 @@ describe('toPodInput', () => {
       name: 'api-5c9d8-c6v7b',
       uid: 'uid-shop-api-5c9d8-c6v7b',
       labels: { app: 'api-5c9d8' },
+      owner: null,
       node: 'node-a',
       phase: 'Running',
       reason: '',
@@ -148,6 +149,7 @@ describe('toNodeInput', () => {
         { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule', timeAdded: at(-195) },
         { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: at(-190) },
       ],
+      pool: { nodepool: '', capacityType: '' },
     });
   });
 });

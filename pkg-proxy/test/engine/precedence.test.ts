@@ -640,6 +640,7 @@ describe('the answer', () => {
   it('has exactly the field names of the contract (§3)', () => {
     assert.deepEqual(Object.keys(explainPod(f.healthyRunning, context())).sort(), [
       'abnormal',
+      'capacityType',
       'category',
       'detail',
       'initiator',
@@ -648,12 +649,15 @@ describe('the answer', () => {
       'name',
       'namespace',
       'node',
+      'nodepool',
       'phase',
       'reason',
       'signals',
       'since',
       'source',
       'uid',
+      'workload',
+      'workloadKind',
     ]);
   });
 

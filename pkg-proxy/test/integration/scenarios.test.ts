@@ -48,7 +48,8 @@ describe('scenarios through the proxy', () => {
         assert.equal(item.detail, detail);
       }
 
-      const series = `podreasons_transitions_total{namespace="${namespace}",reason="${reason}",category="${category}",initiator="${item.initiator}"}`;
+      // The scenarios' pods have no controller: each is a workload of its own.
+      const series = `podreasons_transitions_total{namespace="${namespace}",reason="${reason}",category="${category}",initiator="${item.initiator}",workload_kind="Pod",workload="${scenario.name}",`;
       // An eviction whose Event never comes is counted once the attribution delay (1 s here) runs out.
       const metrics = await eventually(
         async () => {
@@ -83,7 +84,7 @@ describe('scenarios through the proxy', () => {
     assert.match(
       metrics,
       new RegExp(
-        `podreasons_transitions_total\\{namespace="${namespace}",reason="EvictionByEvictionAPI",category="eviction",initiator="karpenter"\\} [1-9]`
+        `podreasons_transitions_total\\{namespace="${namespace}",reason="EvictionByEvictionAPI",category="eviction",initiator="karpenter",workload_kind="Pod",workload="consolidated",nodepool="default"\\} [1-9]`
       )
     );
     const tombstone = (await get(proxy, `/api/v1/pods?namespace=${namespace}&pod=consolidated&deleted=true`)).body

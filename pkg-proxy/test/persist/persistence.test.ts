@@ -1,13 +1,13 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { UsageError } from '../../src/cli/errors.ts';
 import { toPodInput } from '../../src/engine/index.ts';
 import { DataDir } from '../../src/persist/data-dir.ts';
-import { DATABASE_FILE } from '../../src/persist/database.ts';
+import { DATABASE_FILE, openDatabase } from '../../src/persist/database.ts';
 import { Persistence } from '../../src/persist/persistence.ts';
 import type { Bounds } from '../../src/persist/writer.ts';
 import { PodStore, type PodView, type Transition } from '../../src/store/store.ts';
@@ -134,6 +134,48 @@ describe('the data directory', () => {
     assert.ok(movedAside && existsSync(movedAside), 'the damaged file is kept');
     assert.ok(readdirSync(dir).some((f) => f.endsWith('.unreadable.db')));
     await dataDir.close();
+  });
+
+  test('a store written before workloads and node pools were recorded opens, with them unknown', async () => {
+    const dir = freshDir();
+    mkdirSync(dir);
+    // The rows as the previous version wrote them: the same schema, bodies without the new fields.
+    const db = openDatabase(join(dir, DATABASE_FILE));
+    const old = { namespace: 'shop', uid: 'uid-old', node: 'node-a', reason: 'OOMKilled', category: 'container' };
+    db.prepare('INSERT INTO transitions (time, body) VALUES (?, ?)').run(
+      T0,
+      JSON.stringify({ ...old, time: T0, pod: 'old', deleted: true, recovered: false })
+    );
+    db.prepare('INSERT INTO tombstones (uid, deleted_at, body) VALUES (?, ?, ?)').run(
+      'uid-old',
+      T0,
+      JSON.stringify({ answer: { ...old, name: 'old' }, labels: {}, deleted: true, deletedAt: T0 })
+    );
+    db.close();
+
+    const reopened = open(dir);
+    const unknown = { workloadKind: '', workload: '', nodepool: '', capacityType: '' };
+    assert.deepEqual(reopened.state.transitions[0], {
+      ...unknown,
+      ...old,
+      time: T0,
+      pod: 'old',
+      deleted: true,
+      recovered: false,
+    });
+    assert.deepEqual(reopened.state.tombstones[0].answer, { ...unknown, ...old, name: 'old' });
+    // New rows carry the fields; the old ones are still there beside them.
+    reopened.store.applyPod('DELETED', crashLooping('new'));
+    await reopened.persistence.close();
+    const again = open(dir);
+    assert.deepEqual(
+      again.state.transitions.map((t) => [t.pod, t.workloadKind, t.workload]),
+      [
+        ['old', '', ''],
+        ['new', 'Pod', 'new'],
+      ]
+    );
+    await again.persistence.close();
   });
 
   test('a directory that cannot be written is one line for the user', () => {

@@ -56,4 +56,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 - apiGroups: [events.k8s.io]
   resources: [events]
   verbs: [get, list, watch]
+{{- /* Read as metadata only, to name the Deployments and CronJobs above the pods' controllers. */}}
+- apiGroups: [apps]
+  resources: [replicasets]
+  verbs: [get, list, watch]
+- apiGroups: [batch]
+  resources: [jobs]
+  verbs: [get, list, watch]
 {{- end }}
