@@ -9,6 +9,7 @@ import {
   WORKLOAD_GROUP_LINK,
   WORKLOAD_LINK,
 } from './frames';
+import overview from '../provisioning/dashboards/podreasons-overview.json';
 import { pod, summary, transition } from './testing/samples';
 
 const field = (frame: ReturnType<typeof podsFrame>, name: string) => frame.fields.find((f) => f.name === name)!;
@@ -204,5 +205,18 @@ describe('seriesFrame', () => {
       mode: FieldColorModeId.Fixed,
       fixedColor: 'orange',
     });
+  });
+});
+
+describe('the overview dashboard', () => {
+  // A link reads the row's fields after the panel's transformations: a field they drop is empty.
+  const read = (link: { title: string; url: string }) =>
+    [...`${link.title} ${link.url}`.matchAll(/__data\.fields\.(\w+)/g)].map((match) => match[1]);
+
+  it.each(['pods', 'transitions'])('keeps the fields the links of its %s table read', (queryType) => {
+    const panel = overview.panels.find((p) => p.targets.some((t) => 'queryType' in t && t.queryType === queryType))!;
+    const organize = panel.transformations!.find((t) => t.id === 'organize')!;
+    const dropped = Object.keys((organize.options as { excludeByName: object }).excludeByName);
+    expect([POD_LINK, WORKLOAD_LINK].flatMap(read).filter((name) => dropped.includes(name))).toEqual([]);
   });
 });
