@@ -8,6 +8,8 @@ interface TransitionRow {
   time: number | null;
   namespace: string;
   pod: string;
+  workloadKind: string;
+  workload: string;
   reason: string;
   category: string;
   initiator: string;
@@ -21,7 +23,13 @@ export function transitionEvents(frames: DataFrame[]): AnnotationEvent[] {
     new DataFrameView<TransitionRow>(frame).toArray().map((row) => ({
       time: row.time ?? undefined,
       title: row.reason,
-      text: [`${row.namespace}/${row.pod}`, `initiator ${row.initiator}`, row.detail, row.message]
+      text: [
+        `${row.namespace}/${row.pod}`,
+        row.workload && `${row.workloadKind}/${row.workload}`,
+        `initiator ${row.initiator}`,
+        row.detail,
+        row.message,
+      ]
         .filter(Boolean)
         .join(' · '),
       tags: [row.namespace, row.category, row.initiator],

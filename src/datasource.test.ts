@@ -91,6 +91,8 @@ describe('query', () => {
       initiators: ['kubelet'],
       nodes: ['node-a'],
       pods: ['web-1'],
+      workloads: ['Deployment/web'],
+      nodepools: ['default'],
       labelSelector: 'app=web',
       abnormalOnly: true,
       includeDeleted: true,
@@ -104,6 +106,8 @@ describe('query', () => {
       initiator: 'kubelet',
       node: 'node-a',
       pod: 'web-1',
+      workload: 'Deployment/web',
+      nodepool: 'default',
       labelSelector: 'app=web',
       abnormal: 'true',
       deleted: 'true',
@@ -120,6 +124,12 @@ describe('query', () => {
     expect(response.data[0].fields[0].values).toEqual(['shop', 'default']);
   });
 
+  it('answers Reason counts by workload, each group a namespace/Kind/name', async () => {
+    const [response] = await run({ refId: 'B', queryType: 'counts', groupBy: 'workload', nodepools: ['gpu'] });
+    expect(param('nodepool')).toEqual(['gpu']);
+    expect(response.data[0].fields[0].values).toEqual(['shop/Deployment/web', 'shop/StatefulSet/db']);
+  });
+
   it('answers Transitions over the dashboard range, without pod-only filters', async () => {
     const [response] = await run({ refId: 'C', queryType: 'transitions', abnormalOnly: true, limit: 10 });
     expect(requests[0].pathname).toMatch(/\/api\/v1\/transitions$/);
@@ -132,6 +142,13 @@ describe('query', () => {
     expect(requests[0].pathname).toMatch(/\/api\/v1\/series$/);
     expect(requests[0].search).toBe(`?reason=Evicted&from=${FROM}&to=${TO}&step=60000&groupBy=category`);
     expect(response.data[0].fields[1].labels).toEqual({ category: 'Evicted' });
+  });
+
+  it('answers Time series grouped by workload', async () => {
+    await run({ refId: 'D', queryType: 'timeseries', groupBy: 'workload', workloads: ['shop/Deployment/web'] });
+    expect(requests[0].search).toBe(
+      `?workload=shop%2FDeployment%2Fweb&from=${FROM}&to=${TO}&step=60000&groupBy=workload`
+    );
   });
 
   it('treats a query without a type as Pods', async () => {
@@ -278,7 +295,7 @@ describe('annotations', () => {
       {
         time: Date.parse('2026-11-28T08:00:00Z'),
         title: 'EvictionByEvictionAPI',
-        text: 'shop/web-1 · initiator karpenter · Underutilized · Eviction API: evicting',
+        text: 'shop/web-1 · Deployment/web · initiator karpenter · Underutilized · Eviction API: evicting',
         tags: ['shop', 'eviction', 'karpenter'],
       },
     ]);
@@ -324,7 +341,7 @@ describe('testDatasource', () => {
       'The proxy rejected the token: set the token the proxy was started with (--token-file or PODREASONS_TOKEN).',
     ],
     [
-      ok(status({ permissions: { pods: 'forbidden', nodes: 'watch', events: 'watch' } })),
+      ok(status({ permissions: { ...status().permissions!, pods: 'forbidden' } })),
       'Kubernetes RBAC forbids the proxy to list pods: grant its service account get, list and watch on pods.',
     ],
     [

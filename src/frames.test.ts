@@ -1,6 +1,15 @@
 import { FieldColorModeId, FieldType, MappingType } from '@grafana/data';
 
-import { countsFrame, podsFrame, POD_LINK, seriesFrame, transitionsFrame } from './frames';
+import {
+  countsFrame,
+  podsFrame,
+  POD_LINK,
+  seriesFrame,
+  transitionsFrame,
+  WORKLOAD_GROUP_LINK,
+  WORKLOAD_LINK,
+} from './frames';
+import overview from '../provisioning/dashboards/podreasons-overview.json';
 import { pod, summary, transition } from './testing/samples';
 
 const field = (frame: ReturnType<typeof podsFrame>, name: string) => frame.fields.find((f) => f.name === name)!;
@@ -32,7 +41,11 @@ describe('podsFrame', () => {
       ['initiator', FieldType.string, 'Initiator'],
       ['detail', FieldType.string, 'Detail'],
       ['since', FieldType.time, 'Since'],
+      ['workloadKind', FieldType.string, 'Workload kind'],
+      ['workload', FieldType.string, 'Workload'],
       ['node', FieldType.string, 'Node'],
+      ['nodepool', FieldType.string, 'Node pool'],
+      ['capacityType', FieldType.string, 'Capacity type'],
       ['message', FieldType.string, 'Message'],
       ['phase', FieldType.string, 'Phase'],
       ['abnormal', FieldType.boolean, 'Abnormal'],
@@ -72,6 +85,24 @@ describe('podsFrame', () => {
     );
   });
 
+  it('says whose pod it was and where it ran', () => {
+    const bare = podsFrame('A', [pod({ workloadKind: 'Pod', workload: 'debug', nodepool: '', capacityType: '' })]);
+    expect(['workloadKind', 'workload', 'nodepool', 'capacityType'].map((name) => field(bare, name).values)).toEqual([
+      ['Pod'],
+      ['debug'],
+      [''],
+      [''],
+    ]);
+    expect(field(frame, 'workload').values).toEqual(['web', 'web']);
+  });
+
+  it('links a workload to this dashboard filtered on it by namespace/Kind/name, keeping the time range', () => {
+    expect(field(frame, 'workload').config.links).toEqual([WORKLOAD_LINK]);
+    expect(WORKLOAD_LINK.url).toBe(
+      '/d/${__dashboard.uid}?var-workload=${__data.fields.namespace:percentencode}%2F${__data.fields.workloadKind:percentencode}%2F${__data.fields.workload:percentencode}&${__url_time_range}'
+    );
+  });
+
   it('prefers a table, and says when the limit cut rows off', () => {
     expect(frame.meta?.preferredVisualisationType).toBe('table');
     expect(frame.meta?.notices).toBeUndefined();
@@ -95,7 +126,11 @@ describe('transitionsFrame', () => {
       'category',
       'initiator',
       'detail',
+      'workloadKind',
+      'workload',
       'node',
+      'nodepool',
+      'capacityType',
       'message',
       'source',
       'deleted',
@@ -103,9 +138,12 @@ describe('transitionsFrame', () => {
     ]);
     expect(frame.fields[0].type).toBe(FieldType.time);
     expect(frame.fields[0].values).toEqual([Date.parse('2026-11-28T08:00:00Z'), Date.parse('2026-11-28T07:00:00Z')]);
-    expect(frame.fields[2].config.links).toEqual([POD_LINK]);
-    expect(frame.fields[10].values).toEqual([false, true]);
-    expect(frame.fields[11].values).toEqual([false, true]);
+    expect(field(frame, 'pod').config.links).toEqual([POD_LINK]);
+    expect(field(frame, 'workload').config.links).toEqual([WORKLOAD_LINK]);
+    expect(field(frame, 'nodepool').values).toEqual(['default', 'default']);
+    expect(field(frame, 'capacityType').values).toEqual(['spot', 'spot']);
+    expect(field(frame, 'deleted').values).toEqual([false, true]);
+    expect(field(frame, 'recovered').values).toEqual([false, true]);
   });
 });
 
@@ -115,6 +153,8 @@ describe('countsFrame', () => {
     ['category', 'Category', ['container', 'eviction'], [5, 2]],
     ['namespace', 'Namespace', ['shop', 'default'], [5, 2]],
     ['initiator', 'Initiator', ['container', 'kubelet'], [5, 2]],
+    ['workload', 'Workload', ['shop/Deployment/web', 'shop/StatefulSet/db'], [4, 1]],
+    ['nodepool', 'Node pool', ['default', 'gpu'], [4, 1]],
   ] as const)('counts pods by %s', (groupBy, label, values, counts) => {
     const frame = countsFrame('C', summary(), groupBy);
     expect(frame.fields.map((f) => [f.name, f.type, f.config.displayNameFromDS])).toEqual([
@@ -124,6 +164,14 @@ describe('countsFrame', () => {
     expect(frame.fields[0].values).toEqual(values);
     expect(frame.fields[1].values).toEqual(counts);
     expect(Boolean(frame.fields[0].config.mappings)).toBe(groupBy === 'category');
+  });
+
+  it('links a workload group to this dashboard filtered on it', () => {
+    expect(countsFrame('C', summary(), 'workload').fields[0].config.links).toEqual([WORKLOAD_GROUP_LINK]);
+    expect(WORKLOAD_GROUP_LINK.url).toBe(
+      '/d/${__dashboard.uid}?var-workload=${__data.fields.value:percentencode}&${__url_time_range}'
+    );
+    expect(countsFrame('C', summary(), 'nodepool').fields[0].config.links).toBeUndefined();
   });
 });
 
@@ -157,5 +205,18 @@ describe('seriesFrame', () => {
       mode: FieldColorModeId.Fixed,
       fixedColor: 'orange',
     });
+  });
+});
+
+describe('the overview dashboard', () => {
+  // A link reads the row's fields after the panel's transformations: a field they drop is empty.
+  const read = (link: { title: string; url: string }) =>
+    [...`${link.title} ${link.url}`.matchAll(/__data\.fields\.(\w+)/g)].map((match) => match[1]);
+
+  it.each(['pods', 'transitions'])('keeps the fields the links of its %s table read', (queryType) => {
+    const panel = overview.panels.find((p) => p.targets.some((t) => 'queryType' in t && t.queryType === queryType))!;
+    const organize = panel.transformations!.find((t) => t.id === 'organize')!;
+    const dropped = Object.keys((organize.options as { excludeByName: object }).excludeByName);
+    expect([POD_LINK, WORKLOAD_LINK].flatMap(read).filter((name) => dropped.includes(name))).toEqual([]);
   });
 });

@@ -19,19 +19,15 @@ import {
   TransitionItem,
 } from '../pkg-proxy/src/contract';
 import { categoryColor } from './categoryColors';
-
-const GROUP_LABELS: Record<GroupBy, string> = {
-  reason: 'Reason',
-  category: 'Category',
-  namespace: 'Namespace',
-  initiator: 'Initiator',
-};
+import { GROUP_LABELS } from './query';
 
 const SUMMARY_LISTS = {
   reason: 'byReason',
   category: 'byCategory',
   namespace: 'byNamespace',
   initiator: 'byInitiator',
+  workload: 'byWorkload',
+  nodepool: 'byNodepool',
 } as const satisfies Record<GroupBy, keyof SummaryResponse>;
 
 /**
@@ -43,6 +39,23 @@ export const POD_LINK: DataLink = {
   url:
     '/d/${__dashboard.uid}?var-namespace=${__data.fields.namespace:percentencode}' +
     '&var-pod=${__data.fields.pod:percentencode}&${__url_time_range}',
+};
+
+/**
+ * Opens the current dashboard filtered on the row's workload (its `workload` variable), keeping the
+ * time range. The variable takes `namespace/Kind/name`, as /values/workloads lists it.
+ */
+export const WORKLOAD_LINK: DataLink = {
+  title: 'Show ${__data.fields.workloadKind} ${__data.fields.namespace}/${__data.fields.workload} on this dashboard',
+  url:
+    '/d/${__dashboard.uid}?var-workload=${__data.fields.namespace:percentencode}%2F' +
+    '${__data.fields.workloadKind:percentencode}%2F${__data.fields.workload:percentencode}&${__url_time_range}',
+};
+
+/** The same for a row of pod counts grouped by workload, whose value is already `namespace/Kind/name`. */
+export const WORKLOAD_GROUP_LINK: DataLink = {
+  title: 'Show ${__data.fields.value} on this dashboard',
+  url: '/d/${__dashboard.uid}?var-workload=${__data.fields.value:percentencode}&${__url_time_range}',
 };
 
 /** Colour a cell by value: one mapping entry per value, each with its category's colour. */
@@ -79,6 +92,18 @@ const time = (name: string, label: string, values: Array<string | null | undefin
 const bool = (name: string, label: string, values: Array<boolean | undefined>) =>
   field(FieldType.boolean, name, label, values.map(Boolean));
 
+/** Whose pod it was and where it ran: the columns pods and transitions share. */
+function placeColumns(items: Array<Pick<PodItem, 'workloadKind' | 'workload' | 'node' | 'nodepool' | 'capacityType'>>) {
+  const column = <K extends keyof (typeof items)[number]>(key: K) => items.map((item) => item[key]);
+  return [
+    text('workloadKind', 'Workload kind', column('workloadKind')),
+    text('workload', 'Workload', column('workload'), { links: [WORKLOAD_LINK] }),
+    text('node', 'Node', column('node')),
+    text('nodepool', 'Node pool', column('nodepool')),
+    text('capacityType', 'Capacity type', column('capacityType')),
+  ];
+}
+
 /** One row per pod, like `kubectl get pods` with the reason engine's answer beside it. */
 export function podsFrame(refId: string, items: PodItem[], total = items.length): DataFrame {
   const column = <K extends keyof PodItem>(key: K) => items.map((item) => item[key]);
@@ -99,7 +124,7 @@ export function podsFrame(refId: string, items: PodItem[], total = items.length)
       text('initiator', 'Initiator', column('initiator')),
       text('detail', 'Detail', column('detail')),
       time('since', 'Since', column('since')),
-      text('node', 'Node', column('node')),
+      ...placeColumns(items),
       text('message', 'Message', column('message')),
       text('phase', 'Phase', column('phase')),
       bool('abnormal', 'Abnormal', column('abnormal')),
@@ -130,13 +155,25 @@ export function transitionsFrame(refId: string, items: TransitionItem[]): DataFr
       text('category', 'Category', column('category'), categoryConfig('Category')),
       text('initiator', 'Initiator', column('initiator')),
       text('detail', 'Detail', column('detail')),
-      text('node', 'Node', column('node')),
+      ...placeColumns(items),
       text('message', 'Message', column('message')),
       text('source', 'Source', column('source')),
       bool('deleted', 'Deleted', column('deleted')),
       bool('recovered', 'Recovered', column('recovered')),
     ],
   });
+}
+
+/** Categories are coloured like the tables colour them; workloads link to the dashboard filtered on one. */
+function groupConfig(groupBy: GroupBy, label: string): FieldConfig | undefined {
+  switch (groupBy) {
+    case 'category':
+      return categoryConfig(label);
+    case 'workload':
+      return { links: [WORKLOAD_GROUP_LINK] };
+    default:
+      return undefined;
+  }
 }
 
 /** Pod counts per group, for stat, bar chart, bar gauge and pie chart panels. */
@@ -148,10 +185,7 @@ export function countsFrame(refId: string, summary: SummaryResponse, groupBy: Gr
   return createDataFrame({
     refId,
     name: `pods by ${groupBy}`,
-    fields: [
-      text('value', label, groups, groupBy === 'category' ? categoryConfig(label) : undefined),
-      field(FieldType.number, 'count', 'Pods', pods),
-    ],
+    fields: [text('value', label, groups, groupConfig(groupBy, label)), field(FieldType.number, 'count', 'Pods', pods)],
   });
 }
 

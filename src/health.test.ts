@@ -36,7 +36,7 @@ describe('describeStatus', () => {
   });
 
   it('fails when RBAC forbids pods, before the first sync, when the cluster is out of reach, and for another server', () => {
-    expect(describeStatus(status({ permissions: { pods: 'forbidden', nodes: 'watch', events: 'watch' } }))).toEqual({
+    expect(describeStatus(status({ permissions: { ...status().permissions!, pods: 'forbidden' } }))).toEqual({
       status: 'error',
       message: 'Kubernetes RBAC forbids the proxy to list pods: grant its service account get, list and watch on pods.',
     });

@@ -5,6 +5,7 @@ const templateSrv = fakeTemplateSrv({
   namespace: ['shop', 'default'],
   node: 'node-a',
   app: ['web', 'api'],
+  workload: ['shop/Deployment/web', 'shop/StatefulSet/db'],
   reason: { all: ['Evicted', 'OOMKilled'] },
 });
 
@@ -43,6 +44,8 @@ describe('interpolateQuery', () => {
         initiators: ['$node'],
         nodes: ['$node'],
         pods: ['$node'],
+        workloads: ['$workload', 'Job/report'],
+        nodepools: ['$node'],
         labelSelector: 'app in ($app)',
         limit: 5,
       },
@@ -57,6 +60,8 @@ describe('interpolateQuery', () => {
       initiators: ['node-a'],
       nodes: ['node-a'],
       pods: ['node-a'],
+      workloads: ['shop/Deployment/web', 'shop/StatefulSet/db', 'Job/report'],
+      nodepools: ['node-a'],
       labelSelector: 'app in (web,api)',
       limit: 5,
     });

@@ -1,6 +1,7 @@
 import { ScopedVars } from '@grafana/data';
 import { getTemplateSrv, TemplateSrv } from '@grafana/runtime';
 
+import { LIST_FILTERS } from './params';
 import { PodReasonsQuery } from './types';
 
 /** How Grafana stores a variable set to All. */
@@ -46,15 +47,13 @@ export function interpolateQuery(
   scopedVars: ScopedVars = {},
   templateSrv: TemplateSrv = getTemplateSrv()
 ): PodReasonsQuery {
-  const list = (values?: string[]) => values && interpolateList(values, scopedVars, templateSrv);
+  const lists = LIST_FILTERS.map(([field]) => {
+    const values = query[field];
+    return [field, values && interpolateList(values, scopedVars, templateSrv)];
+  });
   return {
     ...query,
-    namespaces: list(query.namespaces),
-    reasons: list(query.reasons),
-    categories: list(query.categories),
-    initiators: list(query.initiators),
-    nodes: list(query.nodes),
-    pods: list(query.pods),
+    ...Object.fromEntries(lists),
     // `csv` also suits selectors: `app in ($app)` becomes `app in (web,api)`.
     labelSelector: query.labelSelector && templateSrv.replace(query.labelSelector, scopedVars, 'csv'),
   };

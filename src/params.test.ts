@@ -10,12 +10,15 @@ describe('filterParams', () => {
     initiators: ['karpenter'],
     nodes: ['node-a'],
     pods: ['web-1'],
+    workloads: ['Deployment/web', 'batch/CronJob/report'],
+    nodepools: ['default'],
   };
   const podFilters = { labelSelector: ' app=web ', abnormalOnly: true, includeDeleted: true };
 
   it('repeats each list filter once per value', () => {
     expect(filterParams({ refId: 'A', queryType: 'pods', ...lists }).toString()).toBe(
-      'namespace=shop&namespace=default&reason=OOMKilled&category=eviction&initiator=karpenter&node=node-a&pod=web-1'
+      'namespace=shop&namespace=default&reason=OOMKilled&category=eviction&initiator=karpenter&node=node-a&pod=web-1' +
+        '&workload=Deployment%2Fweb&workload=batch%2FCronJob%2Freport&nodepool=default'
     );
   });
 

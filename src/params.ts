@@ -4,14 +4,17 @@ import { FilterParam, PodFilterParam } from '../pkg-proxy/src/contract';
 import { PodReasonsQuery, QueryType } from './types';
 
 /** List fields of a query and the proxy parameter each becomes (repeated once per value). */
-const LIST_FILTERS = [
+export const LIST_FILTERS = [
   ['namespaces', 'namespace'],
   ['reasons', 'reason'],
   ['categories', 'category'],
   ['initiators', 'initiator'],
   ['nodes', 'node'],
   ['pods', 'pod'],
+  ['workloads', 'workload'],
+  ['nodepools', 'nodepool'],
 ] as const satisfies ReadonlyArray<readonly [keyof PodReasonsQuery, FilterParam]>;
+export type ListField = (typeof LIST_FILTERS)[number][0];
 
 /** `labelSelector`, `abnormal` and `deleted` filter current pods, so only /pods and /summary take them. */
 export function takesPodFilters(queryType: QueryType): boolean {

@@ -1,6 +1,10 @@
 import { describeQuery, queryProblem } from './query';
 
 describe('queryProblem', () => {
+  it.each(['workload', 'nodepool'] as const)('accepts grouping by %s', (groupBy) => {
+    expect(queryProblem({ refId: 'A', groupBy })).toBeUndefined();
+  });
+
   it('accepts a default query and variables in vocabulary fields', () => {
     expect(queryProblem({ refId: 'A' })).toBeUndefined();
     expect(
@@ -42,5 +46,14 @@ describe('describeQuery', () => {
       'Time series · by reason · node n'
     );
     expect(describeQuery({ refId: 'A', queryType: 'counts', groupBy: 'category' })).toBe('Reason counts · by category');
+    expect(
+      describeQuery({
+        refId: 'A',
+        queryType: 'counts',
+        groupBy: 'workload',
+        workloads: ['Deployment/web'],
+        nodepools: ['spot'],
+      })
+    ).toBe('Reason counts · by workload · workload Deployment/web · nodepool spot');
   });
 });

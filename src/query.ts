@@ -1,20 +1,32 @@
 import { CATEGORIES, GroupBy, INITIATORS, POD_LIMIT, StreamKind } from '../pkg-proxy/src/contract';
-import { takesPodFilters } from './params';
+import { LIST_FILTERS, takesPodFilters } from './params';
 import { PodReasonsQuery, QueryType } from './types';
 
 export const QUERY_TYPES: Array<{ value: QueryType; label: string; description: string }> = [
   { value: 'pods', label: 'Pods', description: 'One row per pod with its reason' },
-  { value: 'counts', label: 'Reason counts', description: 'Pods per reason, category, namespace or initiator' },
+  {
+    value: 'counts',
+    label: 'Reason counts',
+    description: 'Pods per reason, category, namespace, initiator, workload or node pool',
+  },
   { value: 'transitions', label: 'Transitions', description: 'Pods entering an abnormal reason in the time range' },
   { value: 'timeseries', label: 'Time series', description: 'Transitions per interval' },
 ];
 
-export const GROUP_BY: Array<{ value: GroupBy; label: string }> = [
-  { value: 'reason', label: 'Reason' },
-  { value: 'category', label: 'Category' },
-  { value: 'namespace', label: 'Namespace' },
-  { value: 'initiator', label: 'Initiator' },
-];
+/** What each grouping is called, in the editor's order; a workload group is `namespace/Kind/name`. */
+export const GROUP_LABELS: Record<GroupBy, string> = {
+  reason: 'Reason',
+  category: 'Category',
+  namespace: 'Namespace',
+  initiator: 'Initiator',
+  workload: 'Workload',
+  nodepool: 'Node pool',
+};
+
+export const GROUP_BY = (Object.keys(GROUP_LABELS) as GroupBy[]).map((value) => ({
+  value,
+  label: GROUP_LABELS[value],
+}));
 
 /** Row limits of Pods and Transitions queries: the proxy's for /pods (it allows more transitions). */
 export const DEFAULT_LIMIT = POD_LIMIT.default;
@@ -60,15 +72,8 @@ export function describeQuery(query: PodReasonsQuery): string {
   if (queryType === 'counts' || queryType === 'timeseries') {
     parts.push(`by ${query.groupBy ?? 'reason'}`);
   }
-  const lists: Array<[string, string[] | undefined]> = [
-    ['namespace', query.namespaces],
-    ['reason', query.reasons],
-    ['category', query.categories],
-    ['initiator', query.initiators],
-    ['node', query.nodes],
-    ['pod', query.pods],
-  ];
-  for (const [name, values] of lists) {
+  for (const [field, name] of LIST_FILTERS) {
+    const values = query[field];
     if (values?.length) {
       parts.push(`${name} ${values.join(', ')}`);
     }

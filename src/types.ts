@@ -18,6 +18,9 @@ export interface PodReasonsQuery extends DataQuery {
   initiators?: string[];
   nodes?: string[];
   pods?: string[];
+  /** `Kind/name` (in any namespace) or `namespace/Kind/name`, as /values/workloads lists them. */
+  workloads?: string[];
+  nodepools?: string[];
   labelSelector?: string;
   /** Only pods whose primary reason is abnormal (Pods, Reason counts). */
   abnormalOnly?: boolean;

@@ -34,10 +34,13 @@ async function values(query: Partial<PodReasonsVariableQuery>, scopedVars = {}) 
 const called = () => requests.map((url) => url.pathname.replace(/.*\/api\/v1\//, '') + url.search);
 
 describe('template variables', () => {
-  it.each(['namespaces', 'nodes', 'reasons', 'initiators'] as const)('list %s as text values', async (kind) => {
-    expect(await values({ refId: 'v', kind })).toEqual([['text', ['alpha', 'beta']]]);
-    expect(called()).toEqual([`values/${kind}`]);
-  });
+  it.each(['namespaces', 'nodes', 'reasons', 'initiators', 'workloads', 'nodepools'] as const)(
+    'list %s as text values',
+    async (kind) => {
+      expect(await values({ refId: 'v', kind })).toEqual([['text', ['alpha', 'beta']]]);
+      expect(called()).toEqual([`values/${kind}`]);
+    }
+  );
 
   it('list namespaces for a new variable without a query', async () => {
     await values({});

@@ -6,7 +6,7 @@ import type { DataSource } from './datasource';
 import { interpolateList } from './interpolate';
 import { DEFAULT_VARIABLE_QUERY, PodReasonsOptions, PodReasonsQuery, PodReasonsVariableQuery } from './types';
 
-/** Template variables list namespaces, nodes, reasons, initiators or pods as the proxy has seen them. */
+/** Template variables list namespaces, nodes, reasons, initiators, pods, workloads or node pools as the proxy has seen them. */
 export class PodReasonsVariableSupport extends CustomVariableSupport<
   DataSource,
   PodReasonsVariableQuery,

@@ -41,4 +41,27 @@ test.describe('the provisioned overview dashboard', () => {
     await link.click();
     await expect(page).toHaveURL(new RegExp(`var-namespace=${namespace}(&|$)`));
   });
+
+  test('a workload links to this dashboard filtered on it, as namespace/Kind/name', async ({
+    gotoDashboardPage,
+    readProvisionedDashboard,
+    page,
+  }) => {
+    const dashboard = await readProvisionedDashboard({ fileName: 'podreasons-overview.json' });
+    const dashboardPage = await gotoDashboardPage({ uid: dashboard.uid });
+    const panel = dashboardPage.getPanelByTitle('Abnormal pods');
+    await panel.scrollIntoView();
+    await expect(panel.fieldNames).toContainText(['Workload kind', 'Workload', 'Node pool']);
+    const link = panel.locator.locator('a[href*="var-workload="]').first();
+    const target = new URL((await link.getAttribute('href'))!, page.url());
+    expect(target.pathname).toMatch(/\/d\/podreasons-overview$/);
+    const workload = target.searchParams.get('var-workload')!;
+    expect(workload).toMatch(/^[\w-]+\/\w+\/\S+$/);
+    const summary = page.waitForResponse(
+      (r) =>
+        r.url().includes('/podreasons/api/v1/summary') && r.url().includes(`workload=${encodeURIComponent(workload)}`)
+    );
+    await link.click();
+    await expect(summary).toBeOK();
+  });
 });

@@ -35,6 +35,17 @@ test('Reason counts: pods per category', async ({ panelEditPage, page }) => {
   await expect(panelEditPage.panel.data).toContainText(['healthy']);
 });
 
+test('Reason counts: pods per workload, each named namespace/Kind/name', async ({ panelEditPage, page }) => {
+  const row = panelEditPage.getQueryEditorRow('A');
+  await row.getByRole('radio', { name: 'Reason counts', exact: true }).click({ force: true });
+  await row.getByRole('radio', { name: 'Workload', exact: true }).click({ force: true });
+  const summary = page.waitForResponse(fromProxy('summary', (url) => !url.includes('abnormal=true')));
+  await row.getByLabel('Abnormal only', { exact: true }).click({ force: true });
+  await expect(summary).toBeOK();
+  await expect(panelEditPage.panel.fieldNames).toContainText(['Workload', 'Pods']);
+  await expect(panelEditPage.panel.data).toContainText([/^payments\/\w+\/\S+$/]);
+});
+
 test('Transitions: over the dashboard time range', async ({ panelEditPage, page }) => {
   const row = panelEditPage.getQueryEditorRow('A');
   const transitions = page.waitForResponse(fromProxy('transitions', (url) => /from=\d+&to=\d+/.test(url)));
@@ -49,6 +60,16 @@ test('Time series: transitions per panel interval', async ({ panelEditPage, page
   const series = page.waitForResponse(fromProxy('series', (url) => /step=\d+&groupBy=initiator/.test(url)));
   await row.getByRole('radio', { name: 'Time series', exact: true }).click({ force: true });
   await row.getByRole('radio', { name: 'Initiator', exact: true }).click({ force: true });
+  await expect(series).toBeOK();
+  await expect(panelEditPage.panel.getErrorIcon()).not.toBeVisible();
+});
+
+test('Time series: transitions per node pool', async ({ panelEditPage, page }) => {
+  await panelEditPage.setVisualization('Time series');
+  const row = panelEditPage.getQueryEditorRow('A');
+  const series = page.waitForResponse(fromProxy('series', (url) => url.endsWith('groupBy=nodepool')));
+  await row.getByRole('radio', { name: 'Time series', exact: true }).click({ force: true });
+  await row.getByRole('radio', { name: 'Node pool', exact: true }).click({ force: true });
   await expect(series).toBeOK();
   await expect(panelEditPage.panel.getErrorIcon()).not.toBeVisible();
 });

@@ -21,3 +21,18 @@ test('a Query variable lists namespaces, then the pods of one namespace', async 
   await expect(pods).toBeOK();
   await expect(variableEditPage).toDisplayPreviews([/^ledger-/]);
 });
+
+test('a Query variable lists workloads as namespace/Kind/name', async ({
+  variableEditPage,
+  readProvisionedDataSource,
+  page,
+}) => {
+  const ds = await readProvisionedDataSource({ fileName: 'datasources.yml', name: 'Pod Reasons' });
+  await variableEditPage.setVariableType('Query');
+  await variableEditPage.datasource.set(ds.name);
+  const workloads = page.waitForResponse((r) => r.url().includes('/podreasons/api/v1/values/workloads'));
+  await page.getByRole('radio', { name: 'Workloads', exact: true }).click({ force: true });
+  await variableEditPage.runQuery();
+  await expect(workloads).toBeOK();
+  await expect(variableEditPage).toDisplayPreviews([/^payments\/\w+\/ledger/]);
+});

@@ -10,11 +10,13 @@ import {
   InitiatorsFilter,
   LabelSelectorFilter,
   NamespacesFilter,
+  NodepoolsFilter,
   NodesFilter,
   ReasonsFilter,
+  WorkloadsFilter,
 } from './filters';
 
-/** Reason counts: how many current pods per reason, category, namespace or initiator. */
+/** Reason counts: how many current pods per reason, category, namespace, initiator, workload or node pool. */
 export function CountsEditor(props: FilterProps) {
   return (
     <>
@@ -28,6 +30,10 @@ export function CountsEditor(props: FilterProps) {
       <InlineFieldRow>
         <CategoriesFilter {...props} />
         <InitiatorsFilter {...props} />
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <WorkloadsFilter {...props} />
+        <NodepoolsFilter {...props} />
       </InlineFieldRow>
       <InlineFieldRow>
         <NodesFilter {...props} />

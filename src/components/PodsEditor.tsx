@@ -11,9 +11,11 @@ import {
   LimitFilter,
   LiveFilter,
   NamespacesFilter,
+  NodepoolsFilter,
   NodesFilter,
   PodsFilter,
   ReasonsFilter,
+  WorkloadsFilter,
 } from './filters';
 
 /** Pods: one row per pod with its primary reason, like `kubectl get pods` that explains itself. */
@@ -28,6 +30,10 @@ export function PodsEditor(props: FilterProps) {
         <ReasonsFilter {...props} />
         <CategoriesFilter {...props} />
         <InitiatorsFilter {...props} />
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <WorkloadsFilter {...props} />
+        <NodepoolsFilter {...props} />
       </InlineFieldRow>
       <InlineFieldRow>
         <NodesFilter {...props} />

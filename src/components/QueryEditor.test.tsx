@@ -17,6 +17,8 @@ const values: Record<string, string[]> = {
   reasons: ['Evicted', 'OOMKilled'],
   nodes: ['node-a'],
   pods: ['web-1', 'web-2'],
+  workloads: ['shop/Deployment/web', 'shop/StatefulSet/db'],
+  nodepools: ['default', 'gpu'],
 };
 
 const datasource = () =>
@@ -58,6 +60,8 @@ const FILTERS: Array<[string, string]> = [
   ['Categories', 'combobox'],
   ['Initiators', 'combobox'],
   ['Nodes', 'combobox'],
+  ['Workloads', 'combobox'],
+  ['Node pools', 'combobox'],
   ['Labels', 'textbox'],
   ['Abnormal only', 'switch'],
   ['Include deleted', 'switch'],
@@ -77,6 +81,8 @@ describe('QueryEditor', () => {
         'Categories',
         'Initiators',
         'Nodes',
+        'Workloads',
+        'Node pools',
         'Labels',
         'Abnormal only',
         'Include deleted',
@@ -92,14 +98,33 @@ describe('QueryEditor', () => {
         'Categories',
         'Initiators',
         'Nodes',
+        'Workloads',
+        'Node pools',
         'Labels',
         'Abnormal only',
         'Include deleted',
         'Group by',
       ],
     ],
-    ['transitions', ['Namespaces', 'Pods', 'Reasons', 'Categories', 'Initiators', 'Nodes', 'Limit', 'Live']],
-    ['timeseries', ['Namespaces', 'Pods', 'Reasons', 'Categories', 'Initiators', 'Nodes', 'Group by']],
+    [
+      'transitions',
+      [
+        'Namespaces',
+        'Pods',
+        'Reasons',
+        'Categories',
+        'Initiators',
+        'Nodes',
+        'Workloads',
+        'Node pools',
+        'Limit',
+        'Live',
+      ],
+    ],
+    [
+      'timeseries',
+      ['Namespaces', 'Pods', 'Reasons', 'Categories', 'Initiators', 'Nodes', 'Workloads', 'Node pools', 'Group by'],
+    ],
   ] as const)('shows the filters of %s', (queryType, expected) => {
     setup({ refId: 'A', queryType });
     const shown = FILTERS.filter(([name, role]) => screen.queryByRole(role, { name })).map(([name]) => name);
@@ -170,6 +195,35 @@ describe('QueryEditor', () => {
     const { last } = setup({ refId: 'A', queryType: 'counts' });
     await userEvent.click(screen.getByRole('radio', { name: 'Initiator' }));
     expect(last().groupBy).toBe('initiator');
+  });
+
+  it.each([
+    ['counts', 'Workload', 'workload'],
+    ['timeseries', 'Node pool', 'nodepool'],
+  ] as const)('groups %s by %s', async (queryType, label, groupBy) => {
+    const { last } = setup({ refId: 'A', queryType });
+    await userEvent.click(screen.getByRole('radio', { name: label }));
+    expect(last().groupBy).toBe(groupBy);
+  });
+
+  it('picks workloads listed by the proxy, or one typed as Kind/name for any namespace', async () => {
+    const { last } = setup({ refId: 'A', queryType: 'transitions' });
+    await userEvent.click(screen.getByLabelText('Workloads'));
+    const options = await within(await screen.findByRole('listbox')).findAllByRole('option');
+    await userEvent.click(options.find((option) => option.textContent === 'shop/StatefulSet/db')!);
+    expect(last().workloads).toEqual(['shop/StatefulSet/db']);
+    expect(requests.map((url) => url.pathname.split('/').at(-1))).toContain('workloads');
+    await userEvent.type(screen.getByLabelText('Workloads'), 'Deployment/api');
+    await userEvent.click(await screen.findByText('Deployment/api'));
+    expect(last().workloads).toEqual(['Deployment/api']);
+  });
+
+  it('picks node pools listed by the proxy', async () => {
+    const { last } = setup({ refId: 'A', queryType: 'pods' });
+    await userEvent.click(screen.getByLabelText('Node pools'));
+    await userEvent.click(await within(await screen.findByRole('listbox')).findByText('gpu'));
+    expect(last().nodepools).toEqual(['gpu']);
+    expect(requests.map((url) => url.pathname.split('/').at(-1))).toEqual(['nodepools']);
   });
 
   it('says what is wrong with a query the proxy would refuse', () => {

@@ -8,9 +8,11 @@ import {
   LimitFilter,
   LiveFilter,
   NamespacesFilter,
+  NodepoolsFilter,
   NodesFilter,
   PodsFilter,
   ReasonsFilter,
+  WorkloadsFilter,
 } from './filters';
 
 /** The filters transitions take; annotations use them too. */
@@ -28,6 +30,10 @@ export function TransitionFilters(props: FilterProps) {
       <InlineFieldRow>
         <InitiatorsFilter {...props} />
         <NodesFilter {...props} />
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <WorkloadsFilter {...props} />
+        <NodepoolsFilter {...props} />
       </InlineFieldRow>
     </>
   );

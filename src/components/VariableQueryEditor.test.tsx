@@ -26,10 +26,16 @@ describe('VariableQueryEditor', () => {
     expect(screen.queryByRole('textbox')).not.toBeInTheDocument();
   });
 
-  it.each(['Nodes', 'Reasons', 'Initiators'])('lists %s', async (label) => {
+  it.each([
+    ['Nodes', 'nodes'],
+    ['Reasons', 'reasons'],
+    ['Initiators', 'initiators'],
+    ['Workloads', 'workloads'],
+    ['Node pools', 'nodepools'],
+  ])('lists %s', async (label, kind) => {
     const onChange = setup({ refId: 'v', kind: 'namespaces' });
     await userEvent.click(screen.getByRole('radio', { name: label }));
-    expect(onChange).toHaveBeenCalledWith({ refId: 'v', kind: label.toLowerCase() });
+    expect(onChange).toHaveBeenCalledWith({ refId: 'v', kind });
   });
 
   it('lists pods, optionally within namespaces given by a variable', async () => {

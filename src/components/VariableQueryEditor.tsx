@@ -16,6 +16,8 @@ const KINDS: Array<{ value: ValueKind; label: string; description: string }> = [
   { value: 'reasons', label: 'Reasons', description: 'Primary reasons seen' },
   { value: 'initiators', label: 'Initiators', description: 'Who caused disruptions' },
   { value: 'pods', label: 'Pods', description: 'Pod names, optionally within namespaces' },
+  { value: 'workloads', label: 'Workloads', description: 'Workloads as namespace/Kind/name' },
+  { value: 'nodepools', label: 'Node pools', description: 'Node pools pods ran in' },
 ];
 
 /** A template variable lists what the proxy has seen: current pods, deleted ones and history. */

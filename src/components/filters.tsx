@@ -5,6 +5,7 @@ import type { DataSource } from '../datasource';
 import { interpolateList } from '../interpolate';
 import { CATEGORIES, INITIATORS } from '../../pkg-proxy/src/contract';
 import { DEFAULT_LIMIT, GROUP_BY, MAX_LIMIT } from '../query';
+import { ListField } from '../params';
 import { PodReasonsQuery } from '../types';
 import { ValuesPicker } from './ValuesPicker';
 
@@ -17,8 +18,6 @@ export interface FilterProps {
 
 export const LABEL_WIDTH = 14;
 
-type ListKey = 'namespaces' | 'reasons' | 'categories' | 'initiators' | 'nodes' | 'pods';
-
 function ListFilter({
   query,
   onChange,
@@ -27,7 +26,7 @@ function ListFilter({
   tooltip,
   load,
 }: Omit<FilterProps, 'datasource'> & {
-  field: ListKey;
+  field: ListField;
   label: string;
   tooltip: string;
   load: () => Promise<string[]>;
@@ -99,6 +98,34 @@ export function NodesFilter(props: FilterProps) {
   const { api } = props.datasource;
   const load = useCallback(() => api.values('nodes'), [api]);
   return <ListFilter {...props} field="nodes" label="Nodes" tooltip="Pods on any of these nodes" load={load} />;
+}
+
+export function WorkloadsFilter(props: FilterProps) {
+  const { api } = props.datasource;
+  const load = useCallback(() => api.values('workloads'), [api]);
+  return (
+    <ListFilter
+      {...props}
+      field="workloads"
+      label="Workloads"
+      tooltip="Pods of any of these workloads: namespace/Kind/name, or Kind/name in any namespace (Deployment/web)"
+      load={load}
+    />
+  );
+}
+
+export function NodepoolsFilter(props: FilterProps) {
+  const { api } = props.datasource;
+  const load = useCallback(() => api.values('nodepools'), [api]);
+  return (
+    <ListFilter
+      {...props}
+      field="nodepools"
+      label="Node pools"
+      tooltip="Pods on nodes of any of these pools (Karpenter NodePool, EKS, GKE or AKS node group)"
+      load={load}
+    />
+  );
 }
 
 export function LabelSelectorFilter({ query, onChange }: FilterProps) {

@@ -1,7 +1,7 @@
 // Canned answers of a Pod Reasons proxy for the browser test: a small cluster, filtered like the
 // real proxy filters (docs/http-api.md), and a 400 for parameters it would refuse.
 import { pod, status, transition } from '../../src/testing/samples.ts';
-import { CATEGORIES } from '../../pkg-proxy/src/contract/index.ts';
+import { CATEGORIES, workloadKey } from '../../pkg-proxy/src/contract/index.ts';
 
 const HOUR = 3600_000;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
@@ -20,6 +20,9 @@ export const pods = [
     message: 'OOMKilled',
     kubectlStatus: 'CrashLoopBackOff',
     node: 'ip-10-0-1-3',
+    workloadKind: 'StatefulSet',
+    workload: 'db',
+    capacityType: 'on-demand',
   }),
   pod({
     name: 'web-2',
@@ -47,6 +50,10 @@ export const pods = [
     kubectlStatus: 'Pending',
     node: '',
     since: null,
+    workloadKind: 'CronJob',
+    workload: 'batch',
+    nodepool: '',
+    capacityType: '',
   }),
   pod({
     namespace: 'default',
@@ -61,6 +68,7 @@ export const pods = [
     message: '',
     abnormal: false,
     kubectlStatus: 'Running',
+    workload: 'api',
   }),
 ];
 
@@ -76,6 +84,9 @@ export const transitions = [
     initiator: 'container',
     detail: 'container db, exit code 137',
     message: 'OOMKilled',
+    workloadKind: 'StatefulSet',
+    workload: 'db',
+    capacityType: 'on-demand',
   }),
   transition({
     time: ago(0.5 * HOUR),
@@ -88,6 +99,10 @@ export const transitions = [
     initiator: 'scheduler',
     detail: '',
     message: '0/3 nodes are available: 3 Insufficient cpu.',
+    workloadKind: 'CronJob',
+    workload: 'batch',
+    nodepool: '',
+    capacityType: '',
   }),
   transition({
     time: ago(0.8 * HOUR),
@@ -99,33 +114,54 @@ export const transitions = [
   }),
 ];
 
-type Row = { namespace: string; reason: string; category: string; initiator: string; node: string };
+type Row = {
+  namespace: string;
+  reason: string;
+  category: string;
+  initiator: string;
+  node: string;
+  workloadKind: string;
+  workload: string;
+  nodepool: string;
+};
+
+/** What `groupBy` and the summary lists group on: a workload is `namespace/Kind/name`. */
+const groupValue = (row: Row, groupBy: string): string =>
+  groupBy === 'workload' ? workloadKey(row) : String(row[groupBy as keyof Row]);
 
 /** The filter parameters of docs/http-api.md: values of one filter OR-ed, filters AND-ed. */
 function matches(row: Row & { pod?: string; name?: string; abnormal?: boolean }, query: URLSearchParams): boolean {
   const list = (name: string) => query.getAll(name).flatMap((value) => value.split(','));
-  const fields: Array<[string, string | undefined]> = [
-    ['namespace', row.namespace],
-    ['reason', row.reason],
-    ['category', row.category],
-    ['initiator', row.initiator],
-    ['node', row.node],
-    ['pod', row.pod ?? row.name],
+  const fields: Array<[string, string[]]> = [
+    ['namespace', [row.namespace]],
+    ['reason', [row.reason]],
+    ['category', [row.category]],
+    ['initiator', [row.initiator]],
+    ['node', [row.node]],
+    ['pod', [row.pod ?? row.name ?? '']],
+    // `Kind/name` names the workload in any namespace.
+    ['workload', [workloadKey(row), `${row.workloadKind}/${row.workload}`]],
+    ['nodepool', [row.nodepool]],
   ];
   const abnormal = query.get('abnormal');
   return (
-    fields.every(([name, value]) => !list(name).length || list(name).includes(value ?? '')) &&
+    fields.every(([name, values]) => !list(name).length || values.some((value) => list(name).includes(value))) &&
     (abnormal === null || String(row.abnormal) === abnormal)
   );
 }
 
-function countBy(rows: Row[], key: keyof Row) {
+function countBy(rows: Row[], groupBy: string, known = (_value: string) => true) {
   const counts = new Map<string, number>();
-  rows.forEach((row) => counts.set(row[key], (counts.get(row[key]) ?? 0) + 1));
+  rows
+    .map((row) => groupValue(row, groupBy))
+    .filter(known)
+    .forEach((value) => counts.set(value, (counts.get(value) ?? 0) + 1));
   return [...counts]
     .map(([value, count]) => ({ value, count }))
     .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
 }
+
+const sortedValues = (values: string[]) => [...new Set(values.filter(Boolean))].sort();
 
 /** Status and body for a GET of `/api/v1/<path>`. */
 export function answer(path: string, query: URLSearchParams): { status: number; body: unknown } {
@@ -152,6 +188,9 @@ export function answer(path: string, query: URLSearchParams): { status: number; 
           byCategory: countBy(podRows, 'category'),
           byNamespace: countBy(podRows, 'namespace'),
           byInitiator: countBy(podRows, 'initiator'),
+          byWorkload: countBy(podRows, 'workload'),
+          // Pods on nodes without a known pool are not counted.
+          byNodepool: countBy(podRows, 'nodepool', Boolean),
         },
       };
     case 'series': {
@@ -161,27 +200,34 @@ export function answer(path: string, query: URLSearchParams): { status: number; 
         { length: Math.ceil((Number(query.get('to')) - from) / step) },
         (_, i) => from + i * step
       );
-      const groupBy = (query.get('groupBy') ?? 'reason') as keyof Row;
-      const groups = [...new Set(transitionRows.map((row) => row[groupBy]))];
+      const groupBy = query.get('groupBy') ?? 'reason';
+      const groups = [...new Set(transitionRows.map((row) => groupValue(row, groupBy)))];
       const series = groups.map((group) => ({
         group,
         values: times.map(
           (start) =>
             transitionRows.filter(
-              (row) => row[groupBy] === group && Date.parse(row.time) >= start && Date.parse(row.time) < start + step
+              (row) =>
+                groupValue(row, groupBy) === group &&
+                Date.parse(row.time) >= start &&
+                Date.parse(row.time) < start + step
             ).length
         ),
       }));
       return { status: 200, body: { step, times, series } };
     }
     case 'values/namespaces':
-      return { status: 200, body: { values: [...new Set(pods.map((item) => item.namespace))].sort() } };
+      return { status: 200, body: { values: sortedValues(pods.map((item) => item.namespace)) } };
     case 'values/nodes':
-      return { status: 200, body: { values: [...new Set(pods.map((item) => item.node).filter(Boolean))].sort() } };
+      return { status: 200, body: { values: sortedValues(pods.map((item) => item.node)) } };
     case 'values/reasons':
-      return { status: 200, body: { values: [...new Set(pods.map((item) => item.reason))].sort() } };
+      return { status: 200, body: { values: sortedValues(pods.map((item) => item.reason)) } };
     case 'values/initiators':
-      return { status: 200, body: { values: [...new Set(pods.map((item) => item.initiator))].sort() } };
+      return { status: 200, body: { values: sortedValues(pods.map((item) => item.initiator)) } };
+    case 'values/workloads':
+      return { status: 200, body: { values: sortedValues(pods.map(workloadKey)) } };
+    case 'values/nodepools':
+      return { status: 200, body: { values: sortedValues(pods.map((item) => item.nodepool)) } };
     case 'values/pods':
       return {
         status: 200,

@@ -98,6 +98,39 @@ test('pods: abnormal pods, then one namespace picked from the proxy and a label 
   await finish(view, 'query-pods');
 });
 
+test('pods: the pods of one workload picked from the proxy, with its workload and node pool', async () => {
+  const since = server.requests.length;
+  const view = await open({ view: 'query', queryType: 'pods' });
+  const { page } = view;
+  await waitForRows(page, 4);
+  await pick(page, 'Workloads', 'shop/Deployment/web');
+  await waitForRows(page, 2);
+  assert.deepEqual(requested('pods', since).slice(-1), ['?workload=shop%2FDeployment%2Fweb&abnormal=true']);
+  assert.ok(requested('values/workloads', since).length > 0);
+  const table = await page.getByTestId('results').innerText();
+  for (const text of ['Workload kind', 'Workload', 'Node pool', 'Capacity type', 'Deployment', 'spot']) {
+    assert.ok(table.includes(text), `${text} in ${table}`);
+  }
+  assert.ok(!table.includes('db-0'), table);
+  await finish(view, 'query-pods-workload');
+});
+
+test('reason counts grouped by workload, on one node pool', async () => {
+  const since = server.requests.length;
+  const view = await open({ view: 'query', queryType: 'counts' });
+  const { page } = view;
+  await page.getByRole('radio', { name: 'Workload', exact: true }).click({ force: true });
+  await waitForRows(page, 3);
+  await pick(page, 'Node pools', 'default');
+  await waitForRows(page, 2);
+  assert.deepEqual(requested('summary', since).slice(-1), ['?nodepool=default&abnormal=true']);
+  const table = await page.getByTestId('results').innerText();
+  for (const text of ['Workload', 'Pods', 'shop/Deployment/web', 'shop/StatefulSet/db']) {
+    assert.ok(table.includes(text), `${text} in ${table}`);
+  }
+  await finish(view, 'query-counts-workload');
+});
+
 test('reason counts grouped by category', async () => {
   const view = await open({ view: 'query', queryType: 'counts' });
   const { page } = view;
@@ -153,6 +186,21 @@ test('variable editor: pods within namespaces from a multi-value variable', asyn
   await finish(view, 'variable-editor');
 });
 
+test('variable editor: workloads as namespace/Kind/name', async () => {
+  const since = server.requests.length;
+  const view = await open({ view: 'variable' });
+  const { page } = view;
+  await page.getByRole('radio', { name: 'Workloads' }).click({ force: true });
+  await page.getByRole('button', { name: 'Run variable query' }).click();
+  await page.getByText('shop/StatefulSet/db').waitFor();
+  assert.deepEqual(requested('values/workloads', since), ['']);
+  assert.equal(
+    await page.getByTestId('values').innerText(),
+    'default/CronJob/batch\ndefault/Deployment/api\nshop/Deployment/web\nshop/StatefulSet/db'
+  );
+  await finish(view, 'variable-editor-workloads');
+});
+
 test('annotation editor: Karpenter evictions become annotations', async () => {
   const view = await open({ view: 'annotation' });
   const { page } = view;
@@ -160,7 +208,7 @@ test('annotation editor: Karpenter evictions become annotations', async () => {
   await page.getByRole('button', { name: 'Run annotation query' }).click();
   await page
     .getByText(
-      'EvictionByEvictionAPI: shop/web-2 · initiator karpenter · Underutilized · Eviction API: evicting [shop, eviction, karpenter]'
+      'EvictionByEvictionAPI: shop/web-2 · Deployment/web · initiator karpenter · Underutilized · Eviction API: evicting [shop, eviction, karpenter]'
     )
     .waitFor();
   await finish(view, 'annotation-editor');

@@ -23,7 +23,9 @@ import {
   run,
   startProcess,
   startPrometheus,
+  isDurationVariable,
   type PrometheusServer,
+  type Sample,
   type Started,
 } from './lib.ts';
 
@@ -130,12 +132,16 @@ test('the Grafana rule queries see the Karpenter eviction and the watches', asyn
   assert.ok(stale.length > 0 && stale.every((s) => Number(s.value[1]) < 900), JSON.stringify(stale));
 });
 
+/** The dashboards' variables as Grafana fills them in: All (`.*`) for multi-value ones, `window` for durations. */
+const filledIn =
+  (window: string, values: Record<string, string> = {}) =>
+  (name: string, format: string | undefined) =>
+    isDurationVariable(name) ? window : format === 'regex' ? '.*' : values[name];
+
 test("the dashboards' Prometheus queries return the played transitions", async () => {
   // As Grafana sends them with every variable on All, and the pod variables on a played pod.
   const values: Record<string, string> = { namespace: namespace, pod: 'crashloop-oom' };
-  const queries = dashboardQueries((name, format) =>
-    name.includes('interval') ? '1m' : format === 'regex' ? '.*' : values[name]
-  );
+  const queries = dashboardQueries(filledIn('1m', values));
   const results = await Promise.all(queries.map((q) => query(q.expr)));
   const reasons = new Set(
     results
@@ -146,4 +152,19 @@ test("the dashboards' Prometheus queries return the played transitions", async (
   for (const expected of ['EvictionByEvictionAPI', 'OOMKilled', 'Shutdown']) {
     assert.ok(reasons.has(expected), `${expected} in ${[...reasons]}`);
   }
+});
+
+test('the overview counts the played Karpenter eviction for its workload, initiator and node pool', async () => {
+  // Over an hour, longer than Prometheus has run: every series counts at its full value.
+  const panels = Object.fromEntries(dashboardQueries(filledIn('1h')).map((q) => [q.panel, q.expr]));
+  const inNamespace = (samples: Sample[]) => samples.filter((s) => s.metric.namespace === namespace);
+  const total = (samples: Sample[]) => samples.reduce((sum, s) => sum + Number(s.value[1]), 0);
+  const workloads = inNamespace(await query(panels['Most disrupted workloads']));
+  assert.ok(total(workloads) >= 1, JSON.stringify(workloads));
+  const initiators = inNamespace(await query(panels['Most disrupted workloads, by initiator']));
+  assert.ok(
+    initiators.some((s) => s.metric.initiator === 'karpenter' && s.metric.workload_key.startsWith(`${namespace}/`)),
+    JSON.stringify(initiators)
+  );
+  assert.ok(total(await query(panels['Disruptions by node pool'])) >= 1);
 });

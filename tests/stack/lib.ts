@@ -95,6 +95,9 @@ export interface ProvisionedDatasource {
 export const datasources = (): ProvisionedDatasource[] =>
   readYaml('provisioning/datasources/datasources.yml').datasources;
 
+/** Grafana's duration variables ($__interval, $__rate_interval, $__range), PromQL durations once filled in. */
+export const isDurationVariable = (name: string): boolean => /^__(rate_)?interval$|^__range$/.test(name);
+
 /**
  * The Prometheus queries of the provisioned dashboards' panels, with Grafana's variables
  * (`$name`, `${name}`, `${name:format}`) replaced by `value(name, format)`.

@@ -13,6 +13,7 @@ import {
   datasourceRefs,
   datasources,
   exactMatchers,
+  isDurationVariable,
   readJson,
   readYaml,
   repo,
@@ -171,43 +172,56 @@ describe('dashboards', () => {
         }
         // Grafana fills these in before Prometheus sees the query.
         const substituted = exprs.map((expr) =>
-          expr.replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (_, a, b) => ((a ?? b).includes('interval') ? '1m' : 'value'))
+          expr.replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (_, a, b) => (isDurationVariable(a ?? b) ? '1m' : 'value'))
         );
         await checkPromql(substituted);
       });
 
-      test('links to dashboards resolve, pass the pod and keep the time range', () => {
-        let panelLinks = 0;
+      test('links to dashboards resolve, pass the pod or the workload and keep the time range', () => {
+        const linked = { pod: 0, workload: 0 };
         for (const { path: at, text } of strings({ panels: dashboard.panels, links: dashboard.links })) {
           const target = /^\/d\/([\w-]+)/.exec(text);
           if (!target) {
             continue;
           }
-          const linked = byUid.get(target[1]);
-          assert.ok(linked, `${at}: links to unknown dashboard ${target[1]}`);
-          if (at.startsWith('.panels')) {
+          const dashboardLinked = byUid.get(target[1]);
+          assert.ok(dashboardLinked, `${at}: links to unknown dashboard ${target[1]}`);
+          if (!at.startsWith('.panels')) {
+            continue;
+          }
+          assert.match(text, /&\$\{__url_time_range\}/, at);
+          const names = dashboardLinked.templating.list.map((v: any) => v.name);
+          if (text.includes('var-workload=')) {
+            // The workload variable takes namespace/Kind/name, as /values/workloads lists it.
+            assert.match(
+              text,
+              /[?&]var-workload=\$\{__data\.fields\.namespace:percentencode\}%2F\$\{__data\.fields\.workload_kind:percentencode\}%2F\$\{__data\.fields\.workload:percentencode\}&/,
+              at
+            );
+            assert.ok(names.includes('workload'), `${target[1]} has no workload variable`);
+            linked.workload++;
+          } else {
             assert.match(text, /[?&]var-namespace=\$\{__data\.fields\.namespace(:percentencode)?\}/, at);
             assert.match(text, /[?&]var-pod=\$\{__data\.fields\.pod(:percentencode)?\}/, at);
-            assert.match(text, /&\$\{__url_time_range\}/, at);
-            const names = linked.templating.list.map((v: any) => v.name);
             assert.ok(
               names.includes('namespace') && names.includes('pod'),
               `${target[1]} has no namespace and pod variables`
             );
-            panelLinks++;
+            linked.pod++;
           }
         }
         for (const link of dashboard.links) {
           assert.equal(link.keepTime, true, `dashboard link ${link.title} drops the time range`);
         }
         if (dashboard.uid === 'podreasons-overview') {
-          assert.ok(panelLinks >= 2, 'the pod tables link to the drill-down');
+          assert.ok(linked.pod >= 2, 'the pod tables link to the drill-down');
+          assert.ok(linked.workload >= 1, 'the workloads table links to the overview filtered on one');
         }
       });
     });
   }
 
-  test('the overview filters by namespace, reason, initiator and node, each multi-value with All', () => {
+  test('the overview filters by namespace, reason, initiator, node and workload, each multi-value with All', () => {
     const overview = byUid.get('podreasons-overview');
     const kinds = Object.fromEntries(overview.templating.list.map((v: any) => [v.name, v]));
     for (const [name, kind] of Object.entries({
@@ -215,6 +229,7 @@ describe('dashboards', () => {
       reason: 'reasons',
       initiator: 'initiators',
       node: 'nodes',
+      workload: 'workloads',
     })) {
       assert.equal(kinds[name]?.query.kind, kind, name);
       assert.equal(kinds[name].multi, true, name);
@@ -226,6 +241,34 @@ describe('dashboards', () => {
     }
     const live = overview.panels.flatMap((p: any) => p.targets).filter((t: any) => t.live);
     assert.deepEqual(live.map((t: any) => t.queryType).sort(), ['pods', 'transitions']);
+    // Every data source panel and the annotation follow the workload variable (the workload links set it).
+    const pluginTargets = [
+      ...overview.panels.flatMap((p: any) => p.targets).filter((t: any) => pluginDs(t.datasource)),
+      ...overview.annotations.list.filter((a: any) => pluginDs(a.datasource)).map((a: any) => a.target),
+    ];
+    for (const target of pluginTargets) {
+      assert.deepEqual(target.workloads, ['$workload'], JSON.stringify(target));
+    }
+  });
+
+  test('the overview says who pays for disruptions: per workload, per initiator and per node pool', () => {
+    const overview = byUid.get('podreasons-overview');
+    const panel = (title: string) => overview.panels.find((p: any) => p.title === title);
+    const disrupted = panel('Most disrupted workloads');
+    const byInitiator = panel('Most disrupted workloads, by initiator');
+    const byPool = panel('Disruptions by node pool');
+    assert.deepEqual([disrupted?.type, byInitiator?.type, byPool?.type], ['table', 'barchart', 'timeseries']);
+    for (const { targets } of [disrupted, byInitiator]) {
+      // Totals over the dashboard's time range, one row per workload.
+      assert.equal(targets[0].instant, true);
+      assert.equal(targets[0].format, 'table');
+      assert.match(targets[0].expr, /\[\$__range\]/);
+    }
+    assert.deepEqual(
+      byInitiator.transformations.map((t: any) => t.id),
+      ['groupingToMatrix']
+    );
+    assert.match(byPool.targets[0].expr, /^sum by \(nodepool\)/);
   });
 
   test('the drill-down selects one pod of one namespace', () => {

@@ -19,6 +19,7 @@ import {
   dashboardQueries,
   eventually,
   freePort,
+  isDurationVariable,
   readYaml,
   startPrometheus,
   type PrometheusServer,
@@ -140,9 +141,9 @@ describe('two replicas, restarts, and the real Prometheus', () => {
     assert.equal(value(await prometheus.query(burstRule('10m').replace(/\s*> 5$/, ''))), 3);
     assert.deepEqual(await prometheus.query(burstRule('10m')), []);
     const karpenter = dashboardQueries((name, format) =>
-      name.includes('interval') ? '10m' : format === 'regex' ? (name === 'namespace' ? namespace : '.*') : ''
+      isDurationVariable(name) ? '10m' : format === 'regex' ? (name === 'namespace' ? namespace : '.*') : ''
     ).filter((q) => q.expr.includes('podreasons_transitions_total'));
-    assert.equal(karpenter.length, 4);
+    assert.equal(karpenter.length, 7);
     for (const q of karpenter) {
       const total = (await prometheus.query(q.expr)).reduce((sum, s) => sum + Number(s.value[1]), 0);
       assert.equal(total, q.expr.includes('initiator!="karpenter"') ? 0 : 3, q.panel);
@@ -194,7 +195,7 @@ describe('two replicas, restarts, and the real Prometheus', () => {
     assert.equal(Math.round(value(await prometheus.query(burstRule(window).replace(/\s*> 5$/, ''), now))), 4);
     assert.deepEqual(await prometheus.query(burstRule(window), now), []);
     for (const q of dashboardQueries((name, format) =>
-      name.includes('interval') ? window : format === 'regex' ? (name === 'namespace' ? namespace : '.*') : ''
+      isDurationVariable(name) ? window : format === 'regex' ? (name === 'namespace' ? namespace : '.*') : ''
     ).filter((d) => d.expr.includes('podreasons_transitions_total'))) {
       const total = (await prometheus.query(q.expr, now)).reduce((sum, s) => sum + Number(s.value[1]), 0);
       assert.equal(Math.round(total), q.expr.includes('initiator!="karpenter"') ? 0 : 4, q.panel);

@@ -68,7 +68,7 @@ function overviewPodsTable(): TablePanel {
   const organize = panel.transformations!.find((t) => t.id === 'organize')!;
   return {
     fieldConfig: panel.fieldConfig as grafanaData.FieldConfigSource,
-    hiddenFields: Object.keys(organize.options.excludeByName),
+    hiddenFields: Object.keys((organize.options as { excludeByName: object }).excludeByName),
     sortBy: panel.options.sortBy,
     width: TABLE_WIDTH,
     fitColumns: true,
