@@ -488,16 +488,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
       return;
     }
     p.input = input;
-    Object.assign(p.transition, {
-      node: a.node,
-      initiator: a.initiator,
-      detail: a.detail,
-      message: a.message,
-      workloadKind: a.workloadKind,
-      workload: a.workload,
-      nodepool: a.nodepool,
-      capacityType: a.capacityType,
-    });
+    Object.assign(p.transition, latest(a));
     if (!awaitsEvidence(a)) {
       this.settle(uid, p);
     }
@@ -684,16 +675,10 @@ export class PodStore extends EventEmitter<StoreEvents> {
   }
 }
 
-function toTransition(a: PodAnswer, time: number, deleted: boolean, recovered: boolean): Transition {
+/** What a transition takes from the pod's latest answer while it waits for its Event: attribution and placement. */
+function latest(a: PodAnswer) {
   return {
-    time,
-    namespace: a.namespace,
-    pod: a.name,
-    uid: a.uid,
     node: a.node,
-    reason: a.reason,
-    category: a.category,
-    source: a.source,
     initiator: a.initiator,
     detail: a.detail,
     message: a.message,
@@ -701,9 +686,12 @@ function toTransition(a: PodAnswer, time: number, deleted: boolean, recovered: b
     workload: a.workload,
     nodepool: a.nodepool,
     capacityType: a.capacityType,
-    deleted,
-    recovered,
   };
+}
+
+function toTransition(a: PodAnswer, time: number, deleted: boolean, recovered: boolean): Transition {
+  const { namespace, name: pod, uid, reason, category, source } = a;
+  return { time, namespace, pod, uid, reason, category, source, ...latest(a), deleted, recovered };
 }
 
 function sameView(a: PodView, b: PodView): boolean {
