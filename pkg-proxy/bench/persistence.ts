@@ -26,7 +26,7 @@ import type { Bounds } from '../src/persist/writer.ts';
 import { PodStore, type Transition } from '../src/store/store.ts';
 import { fetchText, metricSum, percentile, waitFor } from './measure.ts';
 import { ProxyProcess } from './proxy-process.ts';
-import type { Machine } from './report.ts';
+import { partHeader, type Machine } from './report.ts';
 import type { StatusWriter } from './status-writer.ts';
 import { pool } from './workload.ts';
 
@@ -451,14 +451,7 @@ export function renderPersistence(r: PersistenceResult, machine: Machine, comman
     ])
   );
   return [
-    '# Persistence benchmark results',
-    '',
-    `Measured ${machine.date} with \`${command}\` (\`pkg-proxy/bench/persistence.ts\`; its header says what each`,
-    'figure means).',
-    '',
-    `- ${machine.cpus} × ${machine.cpuModel}, ${fmt(machine.memoryBytes / 1024 ** 3, 1)} GiB memory, ${machine.os}; Node ${machine.node}`,
-    `- 1-minute load average ${fmt(r.loadAverage[0], 2)} when this part started, ${fmt(r.loadAverage[1], 2)} at its end: the cores are`,
-    '  shared with other work, so times are upper bounds.',
+    ...partHeader('Persistence benchmark results', 'pkg-proxy/bench/persistence.ts', machine, command, r.loadAverage),
     '',
     '## Storage choice',
     '',
