@@ -16,7 +16,7 @@ import type { TransitionItem } from '../contract/index.ts';
 import { matchesCommon, matchesPod, type Filter, type Filterable } from './filters.ts';
 import { TransitionLog } from './history.ts';
 import type { Labels } from './label-selector.ts';
-import { OwnerIndex, ownerEntry, type OwnerEntry } from './owners.ts';
+import { OwnerIndex, ownerEntry, ownerKey, type OwnerEntry } from './owners.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -425,29 +425,26 @@ export class PodStore extends EventEmitter<StoreEvents> {
   applyOwner(kind: IntermediateKind, type: WatchEventType, obj: unknown): void {
     if (this.owners.apply(kind, type, obj)) {
       const { namespace, name } = ownerEntry(obj)!;
-      this.reclassifyOwned(kind, namespace, name);
+      this.reclassifyOwned(kind, new Set([ownerKey(namespace, name)]));
     }
   }
 
   /** After a (re)list of one scope's ReplicaSets or Jobs (namespace null: all), as ownerEntry gives them. */
   replaceOwners(kind: IntermediateKind, entries: ReadonlyArray<OwnerEntry | null>, namespace: string | null): void {
-    if (this.owners.replace(kind, entries, namespace)) {
-      this.reclassifyOwned(kind, namespace);
+    const changed = this.owners.replace(kind, entries, namespace);
+    if (changed.size > 0) {
+      this.reclassifyOwned(kind, changed);
     }
   }
 
   /**
-   * The pods of a ReplicaSet or Job whose controller became known or changed (a scan: this is rare,
-   * as ReplicaSets and Jobs are created before their pods). What the proxy knows changed, not what
-   * happened, so nothing is recorded.
+   * The pods of the ReplicaSets or Jobs (ownerKeys) whose controller became known or changed: a
+   * scan, but a rare one, as they are created before their pods. What the proxy knows changed, not
+   * what happened, so nothing is recorded.
    */
-  private reclassifyOwned(kind: IntermediateKind, namespace: string | null, name?: string): void {
+  private reclassifyOwned(kind: IntermediateKind, owners: ReadonlySet<string>): void {
     for (const [uid, { input }] of this.pods) {
-      if (
-        input.owner?.kind === kind &&
-        (namespace === null || input.namespace === namespace) &&
-        (name === undefined || input.owner.name === name)
-      ) {
+      if (input.owner?.kind === kind && owners.has(ownerKey(input.namespace, input.owner.name))) {
         this.classify(uid, input, false);
       }
     }
