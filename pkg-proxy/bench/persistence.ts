@@ -21,6 +21,7 @@ import { Cluster } from '../../tests/cluster/driver.ts';
 import { containerStatus, readyConditions, runningStatus } from '../../tests/cluster/kubelet.ts';
 import { toPodInput } from '../src/engine/index.ts';
 import { DataDir } from '../src/persist/data-dir.ts';
+import type { KnownAnswer } from '../src/persist/database.ts';
 import { Persistence } from '../src/persist/persistence.ts';
 import type { Bounds } from '../src/persist/writer.ts';
 import { PodStore, type Transition } from '../src/store/store.ts';
@@ -98,14 +99,20 @@ function transition(i: number): Transition {
   };
 }
 
-const answer = (pod: number, change: number): [string, string, boolean] => [
+const answer = (pod: number, change: number): [string, KnownAnswer] => [
   `00000000-0000-4000-8000-${String(pod).padStart(12, '0')}`,
-  change % 2 === 0 ? 'Running' : 'NotReady',
-  change % 2 === 1,
+  {
+    reason: change % 2 === 0 ? 'Running' : 'NotReady',
+    abnormal: change % 2 === 1,
+    workloadKind: 'Deployment',
+    workload: `svc-${pod % 10}`,
+    nodepool: 'default',
+    capacityType: 'spot',
+  },
 ];
 
 interface Store {
-  write(transitions: Transition[], answers: Array<[string, string, boolean]>): Promise<void>;
+  write(transitions: Transition[], answers: Array<[string, KnownAnswer]>): Promise<void>;
   close(): Promise<void>;
   bytes(): number;
 }
