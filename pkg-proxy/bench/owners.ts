@@ -11,7 +11,7 @@ import os from 'node:os';
 import { podObject } from '../../tests/cluster/driver.ts';
 import { fetchText, metricSum, waitFor } from './measure.ts';
 import { ProxyProcess } from './proxy-process.ts';
-import type { Machine } from './report.ts';
+import { partHeader, type Machine } from './report.ts';
 import type { StatusWriter } from './status-writer.ts';
 import { APPS_PER_NAMESPACE, NAMESPACES, benchPod, pool } from './workload.ts';
 
@@ -174,14 +174,7 @@ export function renderOwners(r: OwnersResult, machine: Machine, command: string)
     ])
   );
   return [
-    '# Owner watches: benchmark results',
-    '',
-    `Measured ${machine.date} with \`${command}\` (\`pkg-proxy/bench/owners.ts\`; its header says what each`,
-    'figure means).',
-    '',
-    `- ${machine.cpus} × ${machine.cpuModel}, ${(machine.memoryBytes / 1024 ** 3).toFixed(1)} GiB memory, ${machine.os}; Node ${machine.node} ${machine.nodeOptions.join(' ')}`,
-    `- 1-minute load average ${r.loadAverage[0].toFixed(2)} when this part started, ${r.loadAverage[1].toFixed(2)} at its end: the cores are`,
-    '  shared with other work, so times are upper bounds.',
+    ...partHeader('Owner watches: benchmark results', 'pkg-proxy/bench/owners.ts', machine, command, r.loadAverage),
     '',
     'Heap and RSS after a full GC, with the owner watches / without them (RBAC forbids ReplicaSets and',
     'Jobs); the difference is their cost. Sync: from the start of the proxy to every owner in its index.',

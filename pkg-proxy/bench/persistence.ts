@@ -21,12 +21,13 @@ import { Cluster } from '../../tests/cluster/driver.ts';
 import { containerStatus, readyConditions, runningStatus } from '../../tests/cluster/kubelet.ts';
 import { toPodInput } from '../src/engine/index.ts';
 import { DataDir } from '../src/persist/data-dir.ts';
+import type { KnownAnswer } from '../src/persist/database.ts';
 import { Persistence } from '../src/persist/persistence.ts';
 import type { Bounds } from '../src/persist/writer.ts';
 import { PodStore, type Transition } from '../src/store/store.ts';
 import { fetchText, metricSum, percentile, waitFor } from './measure.ts';
 import { ProxyProcess } from './proxy-process.ts';
-import type { Machine } from './report.ts';
+import { partHeader, type Machine } from './report.ts';
 import type { StatusWriter } from './status-writer.ts';
 import { pool } from './workload.ts';
 
@@ -98,14 +99,20 @@ function transition(i: number): Transition {
   };
 }
 
-const answer = (pod: number, change: number): [string, string, boolean] => [
+const answer = (pod: number, change: number): [string, KnownAnswer] => [
   `00000000-0000-4000-8000-${String(pod).padStart(12, '0')}`,
-  change % 2 === 0 ? 'Running' : 'NotReady',
-  change % 2 === 1,
+  {
+    reason: change % 2 === 0 ? 'Running' : 'NotReady',
+    abnormal: change % 2 === 1,
+    workloadKind: 'Deployment',
+    workload: `svc-${pod % 10}`,
+    nodepool: 'default',
+    capacityType: 'spot',
+  },
 ];
 
 interface Store {
-  write(transitions: Transition[], answers: Array<[string, string, boolean]>): Promise<void>;
+  write(transitions: Transition[], answers: Array<[string, KnownAnswer]>): Promise<void>;
   close(): Promise<void>;
   bytes(): number;
 }
@@ -451,14 +458,7 @@ export function renderPersistence(r: PersistenceResult, machine: Machine, comman
     ])
   );
   return [
-    '# Persistence benchmark results',
-    '',
-    `Measured ${machine.date} with \`${command}\` (\`pkg-proxy/bench/persistence.ts\`; its header says what each`,
-    'figure means).',
-    '',
-    `- ${machine.cpus} × ${machine.cpuModel}, ${fmt(machine.memoryBytes / 1024 ** 3, 1)} GiB memory, ${machine.os}; Node ${machine.node}`,
-    `- 1-minute load average ${fmt(r.loadAverage[0], 2)} when this part started, ${fmt(r.loadAverage[1], 2)} at its end: the cores are`,
-    '  shared with other work, so times are upper bounds.',
+    ...partHeader('Persistence benchmark results', 'pkg-proxy/bench/persistence.ts', machine, command, r.loadAverage),
     '',
     '## Storage choice',
     '',

@@ -15,6 +15,21 @@ export interface Machine {
   loadAverage: number;
 }
 
+/** The opening of a part's own results file: what ran, on what machine, under what load. */
+export function partHeader(title: string, source: string, machine: Machine, command: string, load: [number, number]) {
+  const two = (n: number) => n.toFixed(2);
+  return [
+    `# ${title}`,
+    '',
+    `Measured ${machine.date} with \`${command}\` (\`${source}\`; its header says what each`,
+    'figure means).',
+    '',
+    `- ${machine.cpus} × ${machine.cpuModel}, ${(machine.memoryBytes / 1024 ** 3).toFixed(1)} GiB memory, ${machine.os}; Node ${machine.node}`,
+    `- 1-minute load average ${two(load[0])} when this part started, ${two(load[1])} at its end: the cores are`,
+    '  shared with other work, so times are upper bounds.',
+  ];
+}
+
 /** What both kube-state-metrics and the proxy are measured by, from their own processes. */
 export interface SideBySide {
   /** Start → KSM listed every pod / proxy /readyz 200. */

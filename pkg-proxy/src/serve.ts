@@ -101,6 +101,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     previous: loaded && {
       lastSeen: loaded.state.meta.lastSeen,
       answers: loaded.state.meta.answersComplete && loaded.state.meta.scope === scope ? loaded.state.answers : null,
+      lastKnown: loaded.state.answers,
       transitions: loaded.state.transitions,
     },
     startedAt,
@@ -166,7 +167,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     if (!cluster.synced) {
       return;
     }
-    const count = recovery.recoverGonePods(store);
+    const count = recovery.recoverGonePods(store, listed);
     caughtUp ||= listed;
     if (count > 0) {
       log.info({ count }, 'recovered disruptions of pods that went away while no proxy watched');

@@ -635,7 +635,13 @@ describe('on a real API server', () => {
   test("the proxy on the ServiceAccount's token syncs the whole cluster and may read nothing else", async () => {
     const { kc, status } = await startProxy(rendered['kube-prometheus-stack']);
     assert.deepEqual(status.scope, { cluster: true, namespaces: [] });
-    assert.deepEqual(status.permissions, { pods: 'watch', nodes: 'watch', events: 'watch' });
+    assert.deepEqual(status.permissions, {
+      pods: 'watch',
+      nodes: 'watch',
+      events: 'watch',
+      replicasets: 'watch',
+      jobs: 'watch',
+    });
     assert.equal(status.synced, true);
     for (const verb of READ) {
       for (const [resource, group] of [
@@ -686,6 +692,7 @@ describe('on a real API server', () => {
     assert.deepEqual(status.scope, { cluster: false, namespaces: WATCHED });
     assert.equal(status.permissions.pods, 'watch');
     assert.equal(status.permissions.nodes, 'forbidden');
+    assert.deepEqual([status.permissions.replicasets, status.permissions.jobs], ['watch', 'watch']);
     for (const ns of WATCHED) {
       assert.ok(await may(kc, 'watch', 'pods', '', ns), `watch pods in ${ns}`);
       assert.ok(await may(kc, 'list', 'events', 'events.k8s.io', ns), `list events in ${ns}`);

@@ -37,12 +37,13 @@ const path = (resource: Resource, namespace: string | null) =>
   `${API[resource].group}${namespace === null ? '' : `/namespaces/${namespace}`}/${resource}`;
 
 interface ListResult {
-  items: unknown[];
+  /** null in an empty PartialObjectMetadataList. */
+  items: unknown[] | null;
   metadata?: { resourceVersion?: string; continue?: string };
 }
 
 const page = (r: ListResult): ListPage => ({
-  items: r.items,
+  items: r.items ?? [],
   resourceVersion: r.metadata?.resourceVersion ?? '',
   continueToken: r.metadata?.continue,
 });
@@ -94,6 +95,22 @@ export class ClusterWatch {
     const scopes: Array<string | null> = p.namespaces ?? [null];
     const access = (ns: string | null, resource: Namespaced) =>
       ns === null ? p[resource] : p.byNamespace[ns][resource];
+    const optional = (resource: Exclude<Namespaced, 'pods'>) => {
+      for (const ns of scopes) {
+        const allowed = access(ns, resource);
+        if (allowed !== 'forbidden') {
+          this.add(resource, ns, allowed);
+        } else {
+          log.warn({ scope: ns ?? 'cluster' }, `${resource} are forbidden: ${WITHOUT[resource]}`);
+        }
+      }
+    };
+    // ReplicaSets and Jobs first (metadata only, a quick list): pods listed after them are explained
+    // once, with their workload, instead of once more when their owners arrive.
+    optional('replicasets');
+    optional('jobs');
+    await Promise.all(this.watchers.map((w) => w.start()));
+    const owners = this.watchers.length;
     for (const ns of scopes) {
       this.add('pods', ns, access(ns, 'pods') as 'watch' | 'list');
     }
@@ -102,17 +119,8 @@ export class ClusterWatch {
     } else {
       log.warn('nodes are forbidden: node health and node-based attribution are unavailable');
     }
-    for (const resource of ['events', 'replicasets', 'jobs'] as const) {
-      for (const ns of scopes) {
-        const allowed = access(ns, resource);
-        if (allowed !== 'forbidden') {
-          this.add(resource, ns, allowed);
-        } else {
-          log.warn({ scope: ns ?? 'cluster' }, `${resource} are forbidden: ${WITHOUT[resource]} there`);
-        }
-      }
-    }
-    await Promise.all(this.watchers.map((w) => w.start()));
+    optional('events');
+    await Promise.all(this.watchers.slice(owners).map((w) => w.start()));
   }
 
   stop(): void {

@@ -185,7 +185,8 @@ export function values(store: PodStore, kind: string, q: Query): ValuesResponse 
   if (!Object.hasOwn(VALUE_OF, kind)) {
     throw new ParamError('kind', `unknown value kind "${kind}" (one of: ${VALUE_KINDS.join(', ')})`);
   }
-  rejectUnknown(q, kind === 'pods' ? ['namespace'] : []);
+  // Pods and workloads are per namespace: a template variable may chain on a namespace one.
+  rejectUnknown(q, kind === 'pods' || kind === 'workloads' ? ['namespace'] : []);
   const namespaces = list(q, 'namespace');
   return {
     values: store.values(VALUE_OF[kind as ValueKind], namespaces.length ? new Set(namespaces) : undefined),

@@ -3,16 +3,44 @@
 // (the last answer of every pod, tombstones that expire) besides an append-only history; a journal
 // needs compaction rewrites for that, SQLite updates and trims it in place and bounds the file by
 // deleting rows. Measured in pkg-proxy/bench/RESULTS.md ("Persistence").
+import type { PodAnswer } from '../contract/index.ts';
 import type { PodView, Transition } from '../store/store.ts';
 import { DatabaseSync, type Database } from './sqlite.ts';
 
 export const DATABASE_FILE = 'podreasons.db';
 const SCHEMA_VERSION = 1;
 
-/** What the proxy last knew of a pod: enough to tell, after a restart, whether it changed. */
-export interface KnownAnswer {
-  reason: string;
-  abnormal: boolean;
+/**
+ * What the proxy last knew of a pod: enough to tell, after a restart, whether it changed, and
+ * whose it was and where it ran, should it be gone by then.
+ */
+export type KnownAnswer = Pick<
+  PodAnswer,
+  'reason' | 'abnormal' | 'workloadKind' | 'workload' | 'nodepool' | 'capacityType'
+>;
+
+export const knownAnswer = ({ reason, abnormal, workloadKind, workload, nodepool, capacityType }: PodAnswer) => ({
+  reason,
+  abnormal,
+  workloadKind,
+  workload,
+  nodepool,
+  capacityType,
+});
+
+/**
+ * Columns of `answers` added after the first release, added in place when missing: a store keeps
+ * its version, so that the version before them still opens it (and leaves them at their default).
+ */
+const ANSWER_PLACEMENT_COLUMNS = ['workload_kind', 'workload', 'nodepool', 'capacity_type'];
+
+function addAnswerColumns(db: Database): void {
+  const columns = db.prepare('PRAGMA table_info(answers)').all() as Array<{ name: string }>;
+  for (const column of ANSWER_PLACEMENT_COLUMNS) {
+    if (!columns.some((c) => c.name === column)) {
+      db.exec(`ALTER TABLE answers ADD COLUMN ${column} TEXT NOT NULL DEFAULT ''`);
+    }
+  }
 }
 
 export interface StoredState {
@@ -59,6 +87,7 @@ export function openDatabase(file: string): Database {
     } else if (version !== SCHEMA_VERSION) {
       throw new Error(`unknown store version ${version}`);
     }
+    addAnswerColumns(db);
     db.exec('PRAGMA synchronous = NORMAL');
     return db;
   } catch (err) {
@@ -101,9 +130,16 @@ export function readState(db: Database): StoredState {
       return { ...view, answer: { ...UNKNOWN_PLACEMENT, ...view.answer } };
     }),
     answers: new Map(
-      rows('SELECT uid, reason, abnormal FROM answers').map((r) => [
+      rows('SELECT uid, reason, abnormal, workload_kind, workload, nodepool, capacity_type FROM answers').map((r) => [
         r.uid as string,
-        { reason: r.reason as string, abnormal: r.abnormal === 1 },
+        {
+          reason: r.reason as string,
+          abnormal: r.abnormal === 1,
+          workloadKind: r.workload_kind as string,
+          workload: r.workload as string,
+          nodepool: r.nodepool as string,
+          capacityType: r.capacity_type as string,
+        },
       ])
     ),
     meta: {

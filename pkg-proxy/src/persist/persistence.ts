@@ -3,7 +3,7 @@
 // waits for the disk.
 import type { PodStore, Transition } from '../store/store.ts';
 import type { DataDir } from './data-dir.ts';
-import type { KnownAnswer } from './database.ts';
+import { knownAnswer, type KnownAnswer } from './database.ts';
 
 const FLUSH_INTERVAL_MS = 1000;
 
@@ -41,7 +41,7 @@ export class Persistence {
       this.tombstones.add(t.uid);
     });
     store.on('upsert', (view) => {
-      this.answers.set(view.answer.uid, { reason: view.answer.reason, abnormal: view.answer.abnormal });
+      this.answers.set(view.answer.uid, knownAnswer(view.answer));
       this.forget.delete(view.answer.uid);
     });
     store.on('delete', (view) => {
@@ -77,12 +77,12 @@ export class Persistence {
       }
       this.previousAnswers = null;
     }
-    const answers: Array<[string, string, boolean]> = [];
+    const answers: Array<[string, KnownAnswer]> = [];
     for (const [uid, a] of this.answers) {
       // Until its transition is recorded, the pod keeps its earlier answer on disk: killed now, the
       // next start still sees the change and recovers it.
       if (!store.isPending(uid)) {
-        answers.push([uid, a.reason, a.abnormal]);
+        answers.push([uid, a]);
         this.answers.delete(uid);
       }
     }

@@ -4,7 +4,7 @@
 // the trims that keep the store within its bounds.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PodView, Transition } from '../store/store.ts';
-import { openDatabase, writeMeta } from './database.ts';
+import { openDatabase, writeMeta, type KnownAnswer } from './database.ts';
 
 export interface Bounds {
   historyMaxCount: number;
@@ -24,7 +24,7 @@ export interface Batch {
   transitions: Transition[];
   tombstones: PodView[];
   /** [uid, reason, abnormal] */
-  answers: Array<[string, string, boolean]>;
+  answers: Array<[uid: string, answer: KnownAnswer]>;
   /** Pods that are gone: their answers are dropped. */
   forget: string[];
   meta: Record<string, string>;
@@ -50,7 +50,9 @@ const putTombstone = db.prepare(
   'INSERT INTO tombstones (uid, deleted_at, body) VALUES (?, ?, ?) ON CONFLICT (uid) DO UPDATE SET deleted_at = excluded.deleted_at, body = excluded.body'
 );
 const putAnswer = db.prepare(
-  'INSERT INTO answers (uid, reason, abnormal) VALUES (?, ?, ?) ON CONFLICT (uid) DO UPDATE SET reason = excluded.reason, abnormal = excluded.abnormal'
+  `INSERT INTO answers (uid, reason, abnormal, workload_kind, workload, nodepool, capacity_type) VALUES (?, ?, ?, ?, ?, ?, ?)
+   ON CONFLICT (uid) DO UPDATE SET reason = excluded.reason, abnormal = excluded.abnormal, workload_kind = excluded.workload_kind,
+   workload = excluded.workload, nodepool = excluded.nodepool, capacity_type = excluded.capacity_type`
 );
 const forgetAnswer = db.prepare('DELETE FROM answers WHERE uid = ?');
 const dropOldestTransitions = db.prepare(
@@ -73,8 +75,8 @@ function write(batch: Batch): void {
     for (const view of batch.tombstones) {
       putTombstone.run(view.answer.uid, view.deletedAt, JSON.stringify(view));
     }
-    for (const [uid, reason, abnormal] of batch.answers) {
-      putAnswer.run(uid, reason, abnormal ? 1 : 0);
+    for (const [uid, a] of batch.answers) {
+      putAnswer.run(uid, a.reason, a.abnormal ? 1 : 0, a.workloadKind, a.workload, a.nodepool, a.capacityType);
     }
     for (const uid of batch.forget) {
       forgetAnswer.run(uid);

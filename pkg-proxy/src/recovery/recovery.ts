@@ -4,7 +4,8 @@
 //   - a pod of the first list that is abnormal now with another reason than the answer persisted
 //     for it (or a pod that is new since then): it changed during the downtime (needs --data-dir);
 //   - a pod that is gone, but whose Event says it was disrupted (recovery/events.ts), as long as the
-//     API server keeps Events (--event-ttl, one hour by default).
+//     API server keeps Events (--event-ttl, one hour by default); its workload and node pool are
+//     those persisted with its last answer, when the previous run knew it.
 //
 // The downtime starts where the persisted history stops being complete: `lastSeen`, the last
 // time the previous run flushed while every pods watch was synced, less what it may not have
@@ -29,6 +30,8 @@ export interface Previous {
   lastSeen: number | null;
   /** Its last answer per pod; null when incomplete or for another scope. */
   answers: ReadonlyMap<string, KnownAnswer> | null;
+  /** Every answer it persisted, complete or not: whose a pod that is gone now was, and where it ran. */
+  lastKnown: ReadonlyMap<string, KnownAnswer>;
   transitions: readonly Transition[];
 }
 
@@ -59,6 +62,8 @@ export class Recovery implements RecoveryHook {
   private readonly lastSeen: number | null;
   /** The persisted answers, until the first lists are done. */
   private answers: ReadonlyMap<string, KnownAnswer> | null;
+  /** Until every first list is in. */
+  private lastKnown: ReadonlyMap<string, KnownAnswer> | null;
   private readonly now: () => number;
   private readonly recorded = new Set<string>();
   /** Events proving a disruption, by pod uid, from the first Event lists. */
@@ -69,6 +74,7 @@ export class Recovery implements RecoveryHook {
     this.startedAt = opts.startedAt;
     this.lastSeen = opts.previous?.lastSeen ?? null;
     this.answers = this.lastSeen === null ? null : (opts.previous?.answers ?? null);
+    this.lastKnown = opts.previous?.lastKnown ?? null;
     this.downtimeFrom = this.lastSeen === null ? null : this.lastSeen - opts.attributionDelayMs - UNFLUSHED_MS;
     // A disruption in the downtime was recorded, if at all, within an Event window of its start.
     const recentFrom = (this.downtimeFrom ?? -Infinity) - EVENT_WINDOW_MS;
@@ -121,13 +127,19 @@ export class Recovery implements RecoveryHook {
 
   /**
    * Once the pods of every scope are listed: records the disruptions of pods that went away unseen
-   * (call again after a later first list of Events). Returns how many it recorded.
+   * (call again after a later first list of Events; `final` once every first list is in). Returns
+   * how many it recorded.
    */
-  recoverGonePods(store: PodStore): number {
+  recoverGonePods(store: PodStore, final = false): number {
     this.answers = null; // the first pod lists are done
-    if (this.candidates.size === 0) {
-      return 0;
+    const count = this.candidates.size === 0 ? 0 : this.recordGonePods(store);
+    if (final) {
+      this.lastKnown = null;
     }
+    return count;
+  }
+
+  private recordGonePods(store: PodStore): number {
     for (const t of store.transitionsBetween({}, this.startedAt - UNFLUSHED_MS, Infinity)) {
       this.recorded.add(key(t.uid, t.reason));
     }
@@ -145,7 +157,14 @@ export class Recovery implements RecoveryHook {
         continue;
       }
       this.recorded.add(key(uid, found.answer.reason));
-      store.recordRecovered(found.answer, found.time);
+      const known = this.lastKnown?.get(uid);
+      const placement = known && {
+        workloadKind: known.workloadKind,
+        workload: known.workload,
+        nodepool: known.nodepool,
+        capacityType: known.capacityType,
+      };
+      store.recordRecovered({ ...found.answer, ...placement }, found.time);
       count++;
     }
     this.candidates = new Map();

@@ -5,7 +5,8 @@ import { controllerOf, type IntermediateKind, type Owner, type OwnerLookup } fro
 
 type OwnerMetadata = { metadata?: { name?: unknown; namespace?: unknown; ownerReferences?: unknown } } | null;
 
-const key = (namespace: string, name: string) => `${namespace}/${name}`;
+/** How the index names a ReplicaSet or Job of a namespace. */
+export const ownerKey = (namespace: string, name: string) => `${namespace}/${name}`;
 const same = (a: Owner | null | undefined, b: Owner | null) => a?.kind === b?.kind && a?.name === b?.name;
 
 /** A ReplicaSet or Job as the index keeps it: where it is, and its controller. */
@@ -32,7 +33,7 @@ export class OwnerIndex {
   };
 
   readonly lookup: OwnerLookup = (namespace, owner) =>
-    this.known[owner.kind as IntermediateKind]?.get(key(namespace, owner.name));
+    this.known[owner.kind as IntermediateKind]?.get(ownerKey(namespace, owner.name));
 
   /**
    * One watch event. Returns whether the object's controller changed, i.e. whether its pods'
@@ -44,7 +45,7 @@ export class OwnerIndex {
       return false;
     }
     const map = this.known[kind];
-    const k = key(entry.namespace, entry.name);
+    const k = ownerKey(entry.namespace, entry.name);
     if (type === 'DELETED') {
       map.delete(k);
       return false;
@@ -56,9 +57,13 @@ export class OwnerIndex {
 
   /**
    * Replaces what is known of one scope (null: all) after a (re)list of entries (ownerEntry of each
-   * listed object); returns whether anything changed.
+   * listed object); returns the ownerKeys of those whose controller is new or changed.
    */
-  replace(kind: IntermediateKind, entries: ReadonlyArray<OwnerEntry | null>, namespace: string | null): boolean {
+  replace(
+    kind: IntermediateKind,
+    entries: ReadonlyArray<OwnerEntry | null>,
+    namespace: string | null
+  ): ReadonlySet<string> {
     const map = this.known[kind];
     const before = new Map(map);
     for (const k of before.keys()) {
@@ -66,11 +71,13 @@ export class OwnerIndex {
         map.delete(k);
       }
     }
-    let changed = false;
+    const changed = new Set<string>();
     for (const entry of entries) {
       if (entry) {
-        const k = key(entry.namespace, entry.name);
-        changed ||= !before.has(k) || !same(before.get(k), entry.controller);
+        const k = ownerKey(entry.namespace, entry.name);
+        if (!before.has(k) || !same(before.get(k), entry.controller)) {
+          changed.add(k);
+        }
         map.set(k, entry.controller);
       }
     }

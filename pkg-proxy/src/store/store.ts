@@ -16,7 +16,7 @@ import type { TransitionItem } from '../contract/index.ts';
 import { matchesCommon, matchesPod, type Filter, type Filterable } from './filters.ts';
 import { TransitionLog } from './history.ts';
 import type { Labels } from './label-selector.ts';
-import { OwnerIndex, ownerEntry, type OwnerEntry } from './owners.ts';
+import { OwnerIndex, ownerEntry, ownerKey, type OwnerEntry } from './owners.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -425,29 +425,26 @@ export class PodStore extends EventEmitter<StoreEvents> {
   applyOwner(kind: IntermediateKind, type: WatchEventType, obj: unknown): void {
     if (this.owners.apply(kind, type, obj)) {
       const { namespace, name } = ownerEntry(obj)!;
-      this.reclassifyOwned(kind, namespace, name);
+      this.reclassifyOwned(kind, new Set([ownerKey(namespace, name)]));
     }
   }
 
   /** After a (re)list of one scope's ReplicaSets or Jobs (namespace null: all), as ownerEntry gives them. */
   replaceOwners(kind: IntermediateKind, entries: ReadonlyArray<OwnerEntry | null>, namespace: string | null): void {
-    if (this.owners.replace(kind, entries, namespace)) {
-      this.reclassifyOwned(kind, namespace);
+    const changed = this.owners.replace(kind, entries, namespace);
+    if (changed.size > 0) {
+      this.reclassifyOwned(kind, changed);
     }
   }
 
   /**
-   * The pods of a ReplicaSet or Job whose controller became known or changed (a scan: this is rare,
-   * as ReplicaSets and Jobs are created before their pods). What the proxy knows changed, not what
-   * happened, so nothing is recorded.
+   * The pods of the ReplicaSets or Jobs (ownerKeys) whose controller became known or changed: a
+   * scan, but a rare one, as they are created before their pods. What the proxy knows changed, not
+   * what happened, so nothing is recorded.
    */
-  private reclassifyOwned(kind: IntermediateKind, namespace: string | null, name?: string): void {
+  private reclassifyOwned(kind: IntermediateKind, owners: ReadonlySet<string>): void {
     for (const [uid, { input }] of this.pods) {
-      if (
-        input.owner?.kind === kind &&
-        (namespace === null || input.namespace === namespace) &&
-        (name === undefined || input.owner.name === name)
-      ) {
+      if (input.owner?.kind === kind && owners.has(ownerKey(input.namespace, input.owner.name))) {
         this.classify(uid, input, false);
       }
     }
@@ -488,16 +485,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
       return;
     }
     p.input = input;
-    Object.assign(p.transition, {
-      node: a.node,
-      initiator: a.initiator,
-      detail: a.detail,
-      message: a.message,
-      workloadKind: a.workloadKind,
-      workload: a.workload,
-      nodepool: a.nodepool,
-      capacityType: a.capacityType,
-    });
+    Object.assign(p.transition, latest(a));
     if (!awaitsEvidence(a)) {
       this.settle(uid, p);
     }
@@ -684,16 +672,10 @@ export class PodStore extends EventEmitter<StoreEvents> {
   }
 }
 
-function toTransition(a: PodAnswer, time: number, deleted: boolean, recovered: boolean): Transition {
+/** What a transition takes from the pod's latest answer while it waits for its Event: attribution and placement. */
+function latest(a: PodAnswer) {
   return {
-    time,
-    namespace: a.namespace,
-    pod: a.name,
-    uid: a.uid,
     node: a.node,
-    reason: a.reason,
-    category: a.category,
-    source: a.source,
     initiator: a.initiator,
     detail: a.detail,
     message: a.message,
@@ -701,9 +683,12 @@ function toTransition(a: PodAnswer, time: number, deleted: boolean, recovered: b
     workload: a.workload,
     nodepool: a.nodepool,
     capacityType: a.capacityType,
-    deleted,
-    recovered,
   };
+}
+
+function toTransition(a: PodAnswer, time: number, deleted: boolean, recovered: boolean): Transition {
+  const { namespace, name: pod, uid, reason, category, source } = a;
+  return { time, namespace, pod, uid, reason, category, source, ...latest(a), deleted, recovered };
 }
 
 function sameView(a: PodView, b: PodView): boolean {

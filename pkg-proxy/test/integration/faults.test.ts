@@ -130,9 +130,15 @@ describe('RBAC', () => {
     try {
       await waitReady(proxy);
       const status = (await get(proxy, '/api/v1/status')).body;
-      assert.deepEqual(status.permissions, { pods: 'list', nodes: 'forbidden', events: 'forbidden' });
+      assert.deepEqual(status.permissions, {
+        pods: 'list',
+        nodes: 'forbidden',
+        events: 'forbidden',
+        replicasets: 'forbidden',
+        jobs: 'forbidden',
+      });
       assert.equal(status.scope.cluster, true);
-      assert.equal(status.partial.length, 2);
+      assert.equal(status.partial.length, 4);
       await crashLoop(ns, 'polled');
       await eventually(
         async () => (await get(proxy, `/api/v1/pods?namespace=${ns}&reason=CrashLoopBackOff`)).body.items[0],

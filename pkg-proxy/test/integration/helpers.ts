@@ -2,6 +2,8 @@
 import { pino } from 'pino';
 import { serve, type RunningProxy, type ServeOptions } from '../../src/serve.ts';
 import { sharedApiServer } from '../../../tests/cluster/apiserver.ts';
+import type { Cluster } from '../../../tests/cluster/driver.ts';
+import { createNodes, type Nodes } from '../../../tests/cluster/scenarios.ts';
 
 export const TOKEN = 'test-token-0123456789';
 
@@ -73,6 +75,18 @@ export async function eventually<T>(
     }
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** A fresh namespace with the scenarios' nodes, and a proxy that has synced them. */
+export async function proxyOnScenarioNodes(
+  cluster: Cluster,
+  namespace: string
+): Promise<{ proxy: RunningProxy; nodes: Nodes }> {
+  await cluster.ensureNamespace(namespace);
+  const nodes = await createNodes(cluster, namespace);
+  const proxy = await startProxy();
+  await waitReady(proxy);
+  return { proxy, nodes };
 }
 
 export async function waitReady(proxy: RunningProxy, timeoutMs = 30_000): Promise<void> {

@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { sharedApiServer } from '../../../tests/cluster/apiserver.ts';
 import { Cluster } from '../../../tests/cluster/driver.ts';
 import { containerStatus, podStatus, readyConditions } from '../../../tests/cluster/kubelet.ts';
-import { SCENARIOS, createNodes, type Nodes } from '../../../tests/cluster/scenarios.ts';
+import { SCENARIOS, type Nodes } from '../../../tests/cluster/scenarios.ts';
 import type { RunningProxy } from '../../src/serve.ts';
-import { eventually, get, startProxy, waitReady } from './helpers.ts';
+import { eventually, get, proxyOnScenarioNodes } from './helpers.ts';
 
 const cluster = new Cluster(sharedApiServer().kubeConfig('admin'));
 const namespace = `proxy-scenarios-${Date.now()}`;
@@ -17,10 +17,7 @@ let nodes: Nodes;
 
 describe('scenarios through the proxy', () => {
   before(async () => {
-    await cluster.ensureNamespace(namespace);
-    nodes = await createNodes(cluster, namespace);
-    proxy = await startProxy();
-    await waitReady(proxy);
+    ({ proxy, nodes } = await proxyOnScenarioNodes(cluster, namespace));
   });
   after(() => proxy.stop());
 

@@ -133,8 +133,18 @@ describe('no transition from what the proxy learns', () => {
         'nodes and events watched again'
       );
       const status = (await get(proxy, '/api/v1/status')).body;
-      assert.deepEqual(status.permissions, { pods: 'watch', nodes: 'watch', events: 'watch' });
-      assert.deepEqual(status.partial, []);
+      // This identity never could read ReplicaSets and Jobs: only they stay missing.
+      assert.deepEqual(status.permissions, {
+        pods: 'watch',
+        nodes: 'watch',
+        events: 'watch',
+        replicasets: 'forbidden',
+        jobs: 'forbidden',
+      });
+      assert.deepEqual(
+        status.partial.map((p: string) => p.split(':')[0]),
+        ['replicasets', 'jobs']
+      );
       assert.equal((await get(proxy, `/api/v1/pods?namespace=${ns}&pod=oom-0`)).body.items[0].reason, 'NodeNotReady');
       assert.equal(await recorded(proxy, ns), 0);
       assert.equal(await counted(proxy, ns), 0);

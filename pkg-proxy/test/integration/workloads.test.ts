@@ -6,10 +6,10 @@ import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 import { sharedApiServer } from '../../../tests/cluster/apiserver.ts';
 import { Cluster } from '../../../tests/cluster/driver.ts';
 import { runningStatus } from '../../../tests/cluster/kubelet.ts';
-import { createNodes, evictForConsolidation, type Nodes } from '../../../tests/cluster/scenarios.ts';
+import { evictForConsolidation, type Nodes } from '../../../tests/cluster/scenarios.ts';
 import { Workloads } from '../../../tests/cluster/workloads.ts';
 import type { RunningProxy } from '../../src/serve.ts';
-import { eventually, get, startProxy, waitReady } from './helpers.ts';
+import { eventually, get, proxyOnScenarioNodes, startProxy, waitReady } from './helpers.ts';
 
 const admin = sharedApiServer().kubeConfig('admin');
 const cluster = new Cluster(admin);
@@ -44,10 +44,7 @@ async function deployment(name: string, pods: number, node: string): Promise<V1P
 
 describe('workloads', () => {
   before(async () => {
-    await cluster.ensureNamespace(namespace);
-    nodes = await createNodes(cluster, namespace);
-    proxy = await startProxy();
-    await waitReady(proxy);
+    ({ proxy, nodes } = await proxyOnScenarioNodes(cluster, namespace));
   });
   after(() => proxy.stop());
 

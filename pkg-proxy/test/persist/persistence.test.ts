@@ -8,6 +8,7 @@ import { UsageError } from '../../src/cli/errors.ts';
 import { toPodInput } from '../../src/engine/index.ts';
 import { DataDir } from '../../src/persist/data-dir.ts';
 import { DATABASE_FILE, openDatabase } from '../../src/persist/database.ts';
+import { DatabaseSync } from '../../src/persist/sqlite.ts';
 import { Persistence } from '../../src/persist/persistence.ts';
 import type { Bounds } from '../../src/persist/writer.ts';
 import { PodStore, type PodView, type Transition } from '../../src/store/store.ts';
@@ -66,7 +67,22 @@ describe('the data directory', () => {
       second.state.tombstones.map((v) => [v.answer.name, v.deleted]),
       [['db', true]]
     );
-    assert.deepEqual([...second.state.answers], [['uid-shop-web', { reason: 'CrashLoopBackOff', abnormal: true }]]);
+    assert.deepEqual(
+      [...second.state.answers],
+      [
+        [
+          'uid-shop-web',
+          {
+            reason: 'CrashLoopBackOff',
+            abnormal: true,
+            workloadKind: 'Pod',
+            workload: 'web',
+            nodepool: '',
+            capacityType: '',
+          },
+        ],
+      ]
+    );
     const { created, ...meta } = second.state.meta;
     assert.deepEqual(meta, { lastSeen: T0, answersComplete: true, scope: SCOPE });
     assert.ok(created <= Date.now());
@@ -139,8 +155,17 @@ describe('the data directory', () => {
   test('a store written before workloads and node pools were recorded opens, with them unknown', async () => {
     const dir = freshDir();
     mkdirSync(dir);
-    // The rows as the previous version wrote them: the same schema, bodies without the new fields.
-    const db = openDatabase(join(dir, DATABASE_FILE));
+    // The file as the previous version wrote it: its schema, and rows without the new fields.
+    const db = new DatabaseSync(join(dir, DATABASE_FILE));
+    db.exec(`
+      PRAGMA journal_mode = WAL;
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE transitions (id INTEGER PRIMARY KEY, time INTEGER NOT NULL, body TEXT NOT NULL);
+      CREATE TABLE tombstones (uid TEXT PRIMARY KEY, deleted_at INTEGER NOT NULL, body TEXT NOT NULL);
+      CREATE TABLE answers (uid TEXT PRIMARY KEY, reason TEXT NOT NULL, abnormal INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO answers VALUES ('uid-alive', 'Running', 0);
+      PRAGMA user_version = 1;
+    `);
     const old = { namespace: 'shop', uid: 'uid-old', node: 'node-a', reason: 'OOMKilled', category: 'container' };
     db.prepare('INSERT INTO transitions (time, body) VALUES (?, ?)').run(
       T0,
@@ -164,6 +189,7 @@ describe('the data directory', () => {
       recovered: false,
     });
     assert.deepEqual(reopened.state.tombstones[0].answer, { ...unknown, ...old, name: 'old' });
+    assert.deepEqual(reopened.state.answers.get('uid-alive'), { reason: 'Running', abnormal: false, ...unknown });
     // New rows carry the fields; the old ones are still there beside them.
     reopened.store.applyPod('DELETED', crashLooping('new'));
     await reopened.persistence.close();
@@ -176,6 +202,10 @@ describe('the data directory', () => {
       ]
     );
     await again.persistence.close();
+    // The previous version still writes the upgraded file: it names only the columns it knows.
+    const downgraded = openDatabase(join(dir, DATABASE_FILE));
+    downgraded.prepare('INSERT INTO answers (uid, reason, abnormal) VALUES (?, ?, ?)').run('uid-later', 'Running', 0);
+    downgraded.close();
   });
 
   test('a directory that cannot be written is one line for the user', () => {

@@ -123,17 +123,20 @@ function setUp(previous: Previous | null, startedAt = T0 + 60_000) {
   return { store, recovery, recorded, advance: (ms: number) => (now += ms) };
 }
 
+const UNPLACED = { workloadKind: '', workload: '', nodepool: '', capacityType: '' };
 const answersOf = (entries: Array<[string, string, boolean]>) =>
-  new Map(entries.map(([uid, reason, abnormal]) => [uid, { reason, abnormal }]));
+  new Map(entries.map(([uid, reason, abnormal]) => [uid, { reason, abnormal, ...UNPLACED }]));
 
 describe('catch-up from the first pod list, against the persisted answers', () => {
+  const answers = answersOf([
+    ['uid-shop-same', 'CrashLoopBackOff', true],
+    ['uid-shop-changed', 'Running', false],
+    ['uid-shop-fine', 'Running', false],
+  ]);
   const previous = (transitions: Transition[] = []): Previous => ({
     lastSeen: T0,
-    answers: answersOf([
-      ['uid-shop-same', 'CrashLoopBackOff', true],
-      ['uid-shop-changed', 'Running', false],
-      ['uid-shop-fine', 'Running', false],
-    ]),
+    answers,
+    lastKnown: answers,
     transitions,
   });
 
@@ -187,7 +190,12 @@ describe('catch-up from the Events of gone pods', () => {
     event({ pod: pod({ name }), component: 'karpenter', reason: 'Evicted', message: 'Evicted pod: Empty', time });
 
   test('with a persisted history: Events from the downtime on are recovered and counted, once', () => {
-    const { store, recovery, recorded } = setUp({ lastSeen: T0, answers: new Map(), transitions: [] });
+    const { store, recovery, recorded } = setUp({
+      lastSeen: T0,
+      answers: new Map(),
+      lastKnown: new Map(),
+      transitions: [],
+    });
     store.replacePods([toPodInput(healthy('alive'))], null);
     store.replaceEvents(
       [karpenter('gone', 20), karpenter('old', -60), karpenter('alive', 20), karpenter('gone', 21)],
@@ -213,7 +221,12 @@ describe('catch-up from the Events of gone pods', () => {
 
   test('a disruption the persisted history holds is not recovered', () => {
     const already = { uid: 'uid-shop-gone', reason: 'EvictionByEvictionAPI', time: T0 - 1000 } as Transition;
-    const { store, recovery, recorded } = setUp({ lastSeen: T0, answers: new Map(), transitions: [already] });
+    const { store, recovery, recorded } = setUp({
+      lastSeen: T0,
+      answers: new Map(),
+      lastKnown: new Map(),
+      transitions: [already],
+    });
     store.replacePods([], null);
     store.replaceEvents([karpenter('gone', 1)], null);
     assert.equal(recovery.recoverGonePods(store), 0);
@@ -233,6 +246,22 @@ describe('catch-up from the Events of gone pods', () => {
       ]
     );
     assert.equal(recovery.downtimeFrom, null);
+  });
+
+  test('a gone pod the previous run knew keeps its workload and node pool; one it did not has none', () => {
+    const placed = { workloadKind: 'Deployment', workload: 'web', nodepool: 'default', capacityType: 'spot' };
+    const lastKnown = new Map([['uid-shop-known', { reason: 'Running', abnormal: false, ...placed }]]);
+    const { store, recovery, recorded } = setUp({ lastSeen: T0, answers: lastKnown, lastKnown, transitions: [] });
+    store.replacePods([], null);
+    store.replaceEvents([karpenter('known', 20), karpenter('stranger', 20)], null);
+    assert.equal(recovery.recoverGonePods(store, true), 2);
+    assert.deepEqual(
+      recorded.map(({ t }) => [t.pod, t.workloadKind, t.workload, t.nodepool, t.capacityType]),
+      [
+        ['known', ...Object.values(placed)],
+        ['stranger', '', '', '', ''],
+      ]
+    );
   });
 
   test('a pod this run saw go is not recovered from its Event', () => {

@@ -190,6 +190,7 @@ describe('workloads and node pools in the API', () => {
       'shop/Deployment/web',
       'shop/StatefulSet/db',
     ]);
+    assert.deepEqual(values(store, 'workloads', { namespace: 'blog' }).values, ['blog/Deployment/web']);
     assert.deepEqual(values(store, 'nodepools', {}).values, ['default']);
     assert.equal(
       workloadKey({ namespace: 'shop', workloadKind: 'Deployment', workload: 'web' }),
