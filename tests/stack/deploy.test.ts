@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { helm } from '../cluster/helm.ts';
+import { execForm, imageNodeOptions, parseDockerfile } from './dockerfile.ts';
 import { apiServer, kubeRequest, objectPath, serverSideApply, serviceAccountKubeconfig } from './kube.ts';
 import {
   DASHBOARD_FILES,
@@ -150,7 +151,7 @@ describe('the chart, rendered', () => {
     });
     const tmp = container.volumeMounts.find((m: any) => m.mountPath === '/tmp');
     assert.ok(pod.volumes.find((v: any) => v.name === tmp?.name)?.emptyDir, 'the only writable place is an emptyDir');
-    assert.deepEqual(container.resources, { requests: { cpu: '100m', memory: '384Mi' }, limits: { memory: '1Gi' } });
+    assert.deepEqual(container.resources, { requests: { cpu: '100m', memory: '224Mi' }, limits: { memory: '768Mi' } });
     const [port] = container.ports;
     assert.deepEqual(container.args, ['serve', `--listen=0.0.0.0:${port.containerPort}`]);
     assert.deepEqual(
@@ -230,6 +231,24 @@ describe('the chart, rendered', () => {
     assert.deepEqual(deployment.spec.template.metadata.annotations, { 'karpenter.sh/do-not-disrupt': 'true' });
     assert.equal(find(rendered.default, 'PodDisruptionBudget').length, 0, 'one replica would block every drain');
     assert.equal(one(rendered.default, 'Deployment').spec.template.metadata.annotations, undefined);
+  });
+
+  test("nodeOptions: the image's command with other Node options; by default the image's own", async () => {
+    assert.equal(one(rendered.default, 'Deployment').spec.template.spec.containers[0].command, undefined);
+    const options = ['--max-semi-space-size=2', '--optimize-for-size'];
+    const objects = await render([`nodeOptions={${options.join(',')}}`]);
+    const entrypoint = execForm(
+      parseDockerfile('pkg-proxy/Dockerfile')
+        .at(-1)!
+        .instructions.findLast((i) => i.keyword === 'ENTRYPOINT')!.args
+    );
+    const image = imageNodeOptions();
+    assert.deepEqual(one(objects, 'Deployment').spec.template.spec.containers[0].command, [
+      'node',
+      ...options,
+      ...entrypoint.slice(1 + image.length),
+    ]);
+    await assert.rejects(render(['nodeOptions={optimize-for-size}']), /nodeOptions/);
   });
 
   test('persistence: a data directory of its own for each replica, bounded below its volume', async () => {
