@@ -116,6 +116,27 @@ export async function evictForConsolidation(c: Cluster, namespace: string, pod: 
   await c.evictPod(namespace, pod.metadata!.name!);
 }
 
+/**
+ * A running pod on `node` consolidated by Karpenter and deleted at once (no grace period), with
+ * Karpenter's Event unless `withEvent` is false.
+ */
+export async function consolidateAndDelete(
+  c: Cluster,
+  namespace: string,
+  name: string,
+  node: string,
+  withEvent = true
+): Promise<void> {
+  const pod = await c.createPod(namespace, name, { node });
+  await c.setPodStatus(namespace, name, runningStatus());
+  if (withEvent) {
+    await evictForConsolidation(c, namespace, pod);
+  } else {
+    await c.evictPod(namespace, name);
+  }
+  await c.deletePod(namespace, name, 0);
+}
+
 export const SCENARIOS: Scenario[] = [
   {
     name: 'running',

@@ -11,8 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { ProxyProcess } from '../../pkg-proxy/test/integration/proxy-process.ts';
 import type { ApiServer } from '../cluster/apiserver.ts';
 import { Cluster } from '../cluster/driver.ts';
-import { runningStatus } from '../cluster/kubelet.ts';
-import { createNodes, type Nodes } from '../cluster/scenarios.ts';
+import { consolidateAndDelete, createNodes, type Nodes } from '../cluster/scenarios.ts';
 import { apiServer } from './kube.ts';
 import {
   PROMETHEUS_RULES,
@@ -39,21 +38,12 @@ const proxies: Partial<Record<'a' | 'b', ProxyProcess>> = {};
 async function startReplica(name: 'a' | 'b'): Promise<ProxyProcess> {
   const args = name === 'a' ? [`--data-dir=${join(dir, 'data-a')}`] : [];
   const proxy = (proxies[name] = new ProxyProcess({ kubeconfig: server.kubeconfigPath, listen: listen[name], args }));
-  await proxy.listening();
-  await eventually(`replica ${name} ready`, async () => ((await fetch(`${proxy.url}/readyz`)).ok ? true : undefined));
-  return proxy;
+  return proxy.ready();
 }
 
 /** Karpenter consolidating a pod (its Event only when `withEvent`), the pod deleted at once. */
-async function consolidate(pod: string, withEvent: boolean): Promise<void> {
-  const p = await cluster.createPod(namespace, pod, { node: nodes.karpenter });
-  await cluster.setPodStatus(namespace, pod, runningStatus());
-  if (withEvent) {
-    await cluster.podEvent(namespace, p, 'karpenter', 'Evicted', 'Evicted pod: Underutilized');
-  }
-  await cluster.evictPod(namespace, pod);
-  await cluster.deletePod(namespace, pod, 0);
-}
+const consolidate = (pod: string, withEvent: boolean) =>
+  consolidateAndDelete(cluster, namespace, pod, nodes.karpenter, withEvent);
 
 interface Item {
   pod: string;

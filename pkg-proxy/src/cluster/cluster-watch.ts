@@ -61,7 +61,7 @@ export class ClusterWatch {
   }
 
   get server(): string {
-    return this.opts.kubeConfig.getCurrentCluster()?.server ?? '';
+    return this.client.server;
   }
 
   /** Asks what it may read, starts the watchers and resolves after the first sync of each. */

@@ -164,11 +164,17 @@ export class KubeClient {
       return controller;
     }
     res.setEncoding('utf8');
-    let partial = '';
+    // The unfinished last line, in pieces: a large object spans many chunks, and joining it anew at
+    // each one would cost the square of its size.
+    let partial: string[] = [];
     res.on('data', (chunk: string) => {
       quiet();
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop()!;
+      partial.push(chunk);
+      if (!chunk.includes('\n')) {
+        return;
+      }
+      const lines = partial.join('').split('\n');
+      partial = [lines.pop()!];
       for (const line of lines) {
         if (ended) {
           return;

@@ -439,14 +439,30 @@ export class PodStore extends EventEmitter<StoreEvents> {
 
   /**
    * The pods of the ReplicaSets or Jobs (ownerKeys) whose controller became known or changed: a
-   * scan, but a rare one, as they are created before their pods. What the proxy knows changed, not
-   * what happened, so nothing is recorded.
+   * scan, but a rare one, as they are created before their pods. Only their workload changes: what
+   * the proxy knows, not what happened, so the pod is not explained again (nothing else moved, and
+   * a reason that time alone changed must wait for the tick that records it). A deleted owner
+   * leaves the workload last known.
    */
   private reclassifyOwned(kind: IntermediateKind, owners: ReadonlySet<string>): void {
-    for (const [uid, { input }] of this.pods) {
-      if (input.owner?.kind === kind && owners.has(ownerKey(input.namespace, input.owner.name))) {
-        this.classify(uid, input, false);
+    for (const [uid, { input, view }] of this.pods) {
+      const owner = input.owner;
+      if (owner?.kind !== kind || !owners.has(ownerKey(input.namespace, owner.name))) {
+        continue;
       }
+      const parent = this.owners.lookup(input.namespace, owner);
+      if (parent === undefined) {
+        continue;
+      }
+      const workload = parent ?? owner;
+      if (workload.kind === view.answer.workloadKind && workload.name === view.answer.workload) {
+        continue;
+      }
+      const answer = { ...view.answer, workloadKind: workload.kind, workload: workload.name };
+      const updated: PodView = { ...view, answer };
+      this.pods.set(uid, { input, view: updated });
+      this.updatePending(uid, answer, input);
+      this.emit('upsert', updated);
     }
   }
 

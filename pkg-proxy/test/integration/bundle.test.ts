@@ -27,9 +27,7 @@ const running: ProxyProcess[] = [];
 async function startBundle(): Promise<ProxyProcess> {
   const proxy = new ProxyProcess({ script, nodeOptions: imageNodeOptions(), args: [`--data-dir=${dataDir}`] });
   running.push(proxy);
-  await proxy.listening();
-  await eventually(async () => ((await fetch(`${proxy.url}/readyz`)).ok ? true : undefined), 60_000, 'ready');
-  return proxy;
+  return proxy.ready();
 }
 
 const transitionsOf = async (proxy: ProxyProcess): Promise<Array<{ pod: string; reason: string }>> =>

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { sharedApiServer } from '../../../tests/cluster/apiserver.ts';
-import { TOKEN } from './helpers.ts';
+import { TOKEN, eventually } from './helpers.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/podreasons.ts', import.meta.url));
 
@@ -73,6 +73,13 @@ export class ProxyProcess {
       }
       await new Promise((r) => setTimeout(r, 50));
     }
+    return this;
+  }
+
+  /** Resolves once it listens and its /readyz answers 200 (every pods watch synced). */
+  async ready(timeoutMs = 60_000): Promise<this> {
+    await this.listening(timeoutMs);
+    await eventually(async () => ((await fetch(`${this.url}/readyz`)).ok ? true : undefined), timeoutMs, 'ready');
     return this;
   }
 

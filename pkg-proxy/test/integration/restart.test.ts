@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { sharedApiServer } from '../../../tests/cluster/apiserver.ts';
 import { Cluster } from '../../../tests/cluster/driver.ts';
 import { containerStatus, readyConditions, runningStatus } from '../../../tests/cluster/kubelet.ts';
-import { createNodes, type Nodes } from '../../../tests/cluster/scenarios.ts';
+import { consolidateAndDelete, createNodes, type Nodes } from '../../../tests/cluster/scenarios.ts';
 import { DATABASE_FILE } from '../../src/persist/database.ts';
 import { eventually } from './helpers.ts';
 import { ProxyProcess } from './proxy-process.ts';
@@ -27,19 +27,8 @@ function start(args: string[] = [], opts: ConstructorParameters<typeof ProxyProc
   return proxy.listening();
 }
 
-async function ready(proxy: ProxyProcess): Promise<ProxyProcess> {
-  await eventually(async () => ((await fetch(`${proxy.url}/readyz`)).ok ? true : undefined), 60_000, 'ready');
-  return proxy;
-}
-
 /** Karpenter consolidating: its Event, the Eviction API call, then the pod deleted at once. */
-async function consolidate(pod: string): Promise<void> {
-  const p = await cluster.createPod(namespace, pod, { node: nodes.karpenter });
-  await cluster.setPodStatus(namespace, pod, runningStatus());
-  await cluster.podEvent(namespace, p, 'karpenter', 'Evicted', 'Evicted pod: Underutilized');
-  await cluster.evictPod(namespace, pod);
-  await cluster.deletePod(namespace, pod, 0);
-}
+const consolidate = (pod: string) => consolidateAndDelete(cluster, namespace, pod, nodes.karpenter);
 
 interface Item {
   pod: string;
@@ -87,7 +76,7 @@ describe('restarts', () => {
 
   test('SIGKILL mid-burst, evictions while down: after the restart each transition is there once', async () => {
     const dataDir = join(tmp, 'data');
-    const first = await ready(await start([`--data-dir=${dataDir}`]));
+    const first = await (await start([`--data-dir=${dataDir}`])).ready();
     await cluster.createPod(namespace, 'steady', { node: nodes.plain });
     await cluster.setPodStatus(namespace, 'steady', runningStatus());
     for (const pod of ['burst-1', 'burst-2', 'burst-3']) {
@@ -115,7 +104,7 @@ describe('restarts', () => {
       })
     );
 
-    const second = await ready(await start([`--data-dir=${dataDir}`]));
+    const second = await (await start([`--data-dir=${dataDir}`])).ready();
     const pods = ['burst-1', 'burst-2', 'burst-3', 'burst-4', 'down-1', 'down-2', 'down-3', 'steady'];
     const after = await transitionsFor(second, pods);
     once(after);
@@ -166,7 +155,7 @@ describe('restarts', () => {
     // A second restart (graceful this time) recovers nothing new and counts nothing.
     const held = await transitionsOf(second);
     assert.equal(await second.stop(), 0);
-    const third = await ready(await start([`--data-dir=${dataDir}`]));
+    const third = await (await start([`--data-dir=${dataDir}`])).ready();
     await new Promise((r) => setTimeout(r, 2000));
     const again = await transitionsOf(third);
     assert.deepEqual(
@@ -181,7 +170,7 @@ describe('restarts', () => {
   });
 
   test('without --data-dir, evictions are recovered from their Events, and earlier history is unknown', async () => {
-    const proxy = await ready(await start());
+    const proxy = await (await start()).ready();
     const items = await transitionsFor(proxy, ['down-1', 'down-2', 'down-3']);
     once(items);
     assert.ok(items.every((t) => t.recovered && t.initiator === 'karpenter'));
@@ -195,10 +184,10 @@ describe('restarts', () => {
 
   test('a damaged store: one warning line, moved aside, a fresh start', async () => {
     const dataDir = join(tmp, 'damaged');
-    const first = await ready(await start([`--data-dir=${dataDir}`]));
+    const first = await (await start([`--data-dir=${dataDir}`])).ready();
     assert.equal(await first.stop(), 0);
     writeFileSync(join(dataDir, DATABASE_FILE), Buffer.alloc(8192, 'garbage'));
-    const proxy = await ready(await start([`--data-dir=${dataDir}`]));
+    const proxy = await (await start([`--data-dir=${dataDir}`])).ready();
     const warnings = proxy.logs.filter((l) => l.level >= 40);
     assert.equal(warnings.length, 1, JSON.stringify(warnings));
     assert.match(warnings[0].msg, /moved aside/);

@@ -176,11 +176,14 @@ describe('one error shape, methods and bounds', () => {
     // Headers larger than Node's limit (16 KiB): the parser answers before any route.
     const { hostname, port } = new URL(proxy.url);
     const big = await new Promise<RawResponse>((resolve, reject) => {
-      const req = request({ host: hostname, port, path: '/api/v1/pods', headers: { 'X-Big': 'x'.repeat(20_000) } }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
-      });
+      const req = request(
+        { host: hostname, port, path: '/api/v1/pods', headers: { 'X-Big': 'x'.repeat(20_000) } },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
+        }
+      );
       req.on('error', reject);
       req.end();
     });
@@ -289,13 +292,30 @@ describe('fuzzing the HTTP API', () => {
     '/readyz',
   ];
   const PARAMS = [
-    'namespace', 'reason', 'category', 'initiator', 'node', 'pod', 'abnormal', 'labelSelector', 'deleted',
-    'limit', 'sort', 'from', 'to', 'step', 'groupBy', 'kind', '__proto__', 'constructor',
+    'namespace',
+    'reason',
+    'category',
+    'initiator',
+    'node',
+    'pod',
+    'abnormal',
+    'labelSelector',
+    'deleted',
+    'limit',
+    'sort',
+    'from',
+    'to',
+    'step',
+    'groupBy',
+    'kind',
+    '__proto__',
+    'constructor',
   ];
   const byte = (c: string) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
   /** Rewrites a path as a client or an attacker might: escapes, case, slashes, dot segments, absolute form. */
-  const mangle = fc.tuple(fc.constantFrom(...ROUTES), fc.array(fc.nat(9), { maxLength: 4 }), fc.nat()).map(
-    ([route, edits, seed]) =>
+  const mangle = fc
+    .tuple(fc.constantFrom(...ROUTES), fc.array(fc.nat(9), { maxLength: 4 }), fc.nat())
+    .map(([route, edits, seed]) =>
       edits.reduce((path, edit, i) => {
         const at = 1 + ((seed + i * 7) % Math.max(1, path.length - 1));
         switch (edit) {
@@ -319,7 +339,7 @@ describe('fuzzing the HTTP API', () => {
             return path;
         }
       }, route)
-  );
+    );
   const value = fc.oneof(
     fc.string({ maxLength: 30 }),
     fc.constantFrom('', 'true', 'false', '-1', '0', '1e3', '9'.repeat(40), 'reason', 'app in ()', '!a', '1h', '30s'),
@@ -348,7 +368,10 @@ describe('fuzzing the HTTP API', () => {
         if (res.status < 300 && m !== 'HEAD') {
           const probe = Object.keys(json(res)).join() === 'status';
           const needed = /metrics/i.test(path) ? METRICS_TOKEN : TOKEN;
-          assert.ok(probe || /^# HELP/m.test(res.text) || token === needed, `${m} ${target} answered without its token`);
+          assert.ok(
+            probe || /^# HELP/m.test(res.text) || token === needed,
+            `${m} ${target} answered without its token`
+          );
           if (/^# HELP/m.test(res.text)) {
             assert.equal(token, METRICS_TOKEN, `${m} ${target}: metrics without the metrics token`);
           }
