@@ -105,22 +105,24 @@ export class ClusterWatch {
         }
       }
     };
-    // ReplicaSets and Jobs first (metadata only, a quick list): pods listed after them are explained
-    // once, with their workload, instead of once more when their owners arrive.
+    // ReplicaSets, Jobs (metadata only) and nodes first, quick lists: pods listed after them are
+    // explained once, with their workload and node, instead of once more when those arrive. The
+    // first pod list after a restart is also what recovery compares with the persisted answers: a
+    // pod on a node that is gone must be NodeGone there, as it was before, not changed "while away".
     optional('replicasets');
     optional('jobs');
-    await Promise.all(this.watchers.map((w) => w.start()));
-    const owners = this.watchers.length;
-    for (const ns of scopes) {
-      this.add('pods', ns, access(ns, 'pods') as 'watch' | 'list');
-    }
     if (p.nodes !== 'forbidden') {
       this.add('nodes', null, p.nodes);
     } else {
       log.warn('nodes are forbidden: node health and node-based attribution are unavailable');
     }
+    await Promise.all(this.watchers.map((w) => w.start()));
+    const before = this.watchers.length;
+    for (const ns of scopes) {
+      this.add('pods', ns, access(ns, 'pods') as 'watch' | 'list');
+    }
     optional('events');
-    await Promise.all(this.watchers.slice(owners).map((w) => w.start()));
+    await Promise.all(this.watchers.slice(before).map((w) => w.start()));
   }
 
   stop(): void {

@@ -182,6 +182,36 @@ describe('restarts', () => {
     await proxy.stop();
   });
 
+  test('a pod whose node is gone is NodeGone from the first list after a restart, not a change while away', async () => {
+    const dataDir = join(tmp, 'node-gone');
+    const node = `${namespace}-gone`;
+    await cluster.createNode(node);
+    await cluster.createPod(namespace, 'on-gone-node', { node });
+    // Abnormal by itself too: explained without the nodes it would be CrashLoopBackOff.
+    await cluster.setPodStatus(namespace, 'on-gone-node', {
+      phase: 'Running',
+      conditions: readyConditions(false),
+      containerStatuses: [containerStatus('app', { waiting: 'CrashLoopBackOff' }, 3)],
+    });
+    await cluster.deleteNode(node);
+    const reasonOf = async (proxy: ProxyProcess) =>
+      (await proxy.api(`/api/v1/pods?namespace=${namespace}&pod=on-gone-node`)).items[0]?.reason;
+    const first = await (await start([`--data-dir=${dataDir}`])).ready();
+    assert.equal(await reasonOf(first), 'NodeGone');
+    assert.equal(await first.stop(), 0);
+    // Whichever list the API server answers first, the pods are explained with the nodes known.
+    for (let i = 0; i < 3; i++) {
+      const again = await (await start([`--data-dir=${dataDir}`])).ready();
+      assert.equal(await reasonOf(again), 'NodeGone');
+      assert.deepEqual(
+        (await transitionsOf(again)).filter((t) => t.pod === 'on-gone-node'),
+        [],
+        `restart ${i}`
+      );
+      assert.equal(await again.stop(), 0);
+    }
+  });
+
   test('a damaged store: one warning line, moved aside, a fresh start', async () => {
     const dataDir = join(tmp, 'damaged');
     const first = await (await start([`--data-dir=${dataDir}`])).ready();
