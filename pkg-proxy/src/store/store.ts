@@ -15,6 +15,7 @@ import type { IntermediateKind } from '../engine/workload.ts';
 import type { TransitionItem } from '../contract/index.ts';
 import { matchesCommon, matchesPod, type Filter, type Filterable } from './filters.ts';
 import { TransitionLog } from './history.ts';
+import { UidIndex } from './uid-index.ts';
 import type { Labels } from './label-selector.ts';
 import { OwnerIndex, ownerEntry, ownerKey, type OwnerEntry } from './owners.ts';
 
@@ -75,7 +76,8 @@ export const DEFAULT_STORE_OPTIONS: StoreOptions = {
   attributionDelayMs: 5_000,
 };
 
-interface PodRecord {
+/** A current pod: the engine's slim input and what the API serves of it. */
+export interface PodRecord {
   input: PodInput;
   view: PodView;
 }
@@ -102,6 +104,11 @@ interface StoreEvents {
   delete: [PodView];
   /** `counted`: false for a recovered transition an earlier process may already have counted. */
   transition: [transition: Transition, counted: boolean];
+  /**
+   * A current pod was added, changed or removed (`after` undefined): for what is kept up to date
+   * beside the store, such as the pod families of /metrics.
+   */
+  pod: [uid: string, before: PodRecord | undefined, after: PodRecord | undefined];
 }
 
 /** One value of a pod or transition (`name`: the pod's), for /values. */
@@ -119,7 +126,10 @@ export interface RestoredState {
 
 export class PodStore extends EventEmitter<StoreEvents> {
   private readonly pods = new Map<string, PodRecord>();
-  private readonly podsByNode = new Map<string, Set<string>>();
+  private readonly podsByNode = new UidIndex();
+  private readonly podsByNamespace = new UidIndex();
+  private readonly podsByReason = new UidIndex();
+  private readonly abnormalPods = new Set<string>();
   private readonly terminating = new Set<string>();
   private readonly tombstones = new Map<string, PodView>();
   /** Scopes (a namespace, or '' for the cluster) listed at least once. */
@@ -233,11 +243,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
     }
     if (!deleted) {
       this.unknownPodEvents.delete(uid);
-      if (previous && previous.node !== answer.node) {
-        this.unindexNode(previous.node, uid);
-      }
-      this.pods.set(uid, { input, view });
-      this.indexByNode(answer.node, uid);
+      this.setPod(uid, { input, view });
       if (input.deletionTimestamp) {
         this.terminating.add(uid);
       } else {
@@ -257,14 +263,11 @@ export class PodStore extends EventEmitter<StoreEvents> {
     const view = final
       ? this.classify(uid, input, true, true)
       : { ...record!.view, deleted: true, deletedAt: this.now() };
-    this.pods.delete(uid);
+    this.deletePod(uid);
     this.terminating.delete(uid);
     // A pending transition still reads the pod's events: its Event may come after the deletion.
     if (!this.pending.has(uid)) {
       this.events.delete(uid);
-    }
-    if (record) {
-      this.unindexNode(record.view.answer.node, uid);
     }
     if (view.answer.abnormal) {
       this.addTombstone(uid, view);
@@ -272,21 +275,31 @@ export class PodStore extends EventEmitter<StoreEvents> {
     this.emit('delete', view);
   }
 
-  private indexByNode(node: string, uid: string): void {
-    if (!node) {
-      return;
-    }
-    let set = this.podsByNode.get(node);
-    if (!set) {
-      this.podsByNode.set(node, (set = new Set()));
-    }
-    set.add(uid);
+  /** Every change of `pods` goes through here and deletePod: they keep the indexes and tell listeners. */
+  private setPod(uid: string, after: PodRecord): void {
+    const before = this.pods.get(uid);
+    this.pods.set(uid, after);
+    this.index(uid, before?.view.answer, after.view.answer);
+    this.emit('pod', uid, before, after);
   }
 
-  private unindexNode(node: string, uid: string): void {
-    const set = this.podsByNode.get(node);
-    if (set?.delete(uid) && set.size === 0) {
-      this.podsByNode.delete(node);
+  private deletePod(uid: string): void {
+    const before = this.pods.get(uid);
+    if (before) {
+      this.pods.delete(uid);
+      this.index(uid, before.view.answer, undefined);
+      this.emit('pod', uid, before, undefined);
+    }
+  }
+
+  private index(uid: string, before: PodAnswer | undefined, after: PodAnswer | undefined): void {
+    this.podsByNode.move(uid, before?.node, after?.node);
+    this.podsByNamespace.move(uid, before?.namespace, after?.namespace);
+    this.podsByReason.move(uid, before?.reason, after?.reason);
+    if (after?.abnormal) {
+      this.abnormalPods.add(uid);
+    } else {
+      this.abnormalPods.delete(uid);
     }
   }
 
@@ -460,7 +473,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
       }
       const answer = { ...view.answer, workloadKind: workload.kind, workload: workload.name };
       const updated: PodView = { ...view, answer };
-      this.pods.set(uid, { input, view: updated });
+      this.setPod(uid, { input, view: updated });
       this.updatePending(uid, answer, input);
       this.emit('upsert', updated);
     }
@@ -594,7 +607,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
 
   /** Current pods (and tombstones when the filter asks) that match. */
   *matchingPods(f: Filter): Generator<PodView> {
-    for (const { view } of this.pods.values()) {
+    for (const { view } of this.candidates(f)) {
       if (matchesPod(f, view.answer, view.labels)) {
         yield view;
       }
@@ -604,6 +617,40 @@ export class PodStore extends EventEmitter<StoreEvents> {
         if (matchesPod(f, view.answer, view.labels)) {
           yield view;
         }
+      }
+    }
+  }
+
+  /**
+   * The current pods a filter may match: those of the smallest index among the fields it names
+   * (nodes, namespaces, reasons, abnormal=true), else every pod. A superset: matchesPod decides.
+   */
+  private candidates(f: Filter): Iterable<PodRecord> {
+    let best: { sets: Array<ReadonlySet<string>>; size: number } | undefined;
+    const consider = (c: { sets: Array<ReadonlySet<string>>; size: number }) => {
+      if (c.size < (best?.size ?? this.pods.size)) {
+        best = c;
+      }
+    };
+    if (f.nodes) {
+      consider(this.podsByNode.of(f.nodes));
+    }
+    if (f.namespaces) {
+      consider(this.podsByNamespace.of(f.namespaces));
+    }
+    if (f.reasons) {
+      consider(this.podsByReason.of(f.reasons));
+    }
+    if (f.abnormal === true) {
+      consider({ sets: [this.abnormalPods], size: this.abnormalPods.size });
+    }
+    return best ? this.records(best.sets) : this.pods.values();
+  }
+
+  private *records(sets: ReadonlyArray<ReadonlySet<string>>): Generator<PodRecord> {
+    for (const set of sets) {
+      for (const uid of set) {
+        yield this.pods.get(uid)!;
       }
     }
   }
@@ -661,19 +708,13 @@ export class PodStore extends EventEmitter<StoreEvents> {
     events: number;
     owners: number;
   } {
-    let abnormal = 0;
-    for (const { view } of this.pods.values()) {
-      if (view.answer.abnormal) {
-        abnormal++;
-      }
-    }
     let events = 0;
     for (const list of this.events.values()) {
       events += list.length;
     }
     return {
       pods: this.pods.size,
-      abnormal,
+      abnormal: this.abnormalPods.size,
       tombstones: this.tombstones.size,
       transitions: this.history.size,
       nodes: this.nodes?.size ?? 0,
@@ -682,7 +723,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
     };
   }
 
-  /** Every current pod, for metrics. */
+  /** Every current pod (see also the `pod` event). */
   currentPods(): IterableIterator<PodRecord> {
     return this.pods.values();
   }

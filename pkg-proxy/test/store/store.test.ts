@@ -354,3 +354,62 @@ describe('PodStore: what the proxy learns is not what happened', () => {
     assert.equal(transitions[0].message.length, 1024);
   });
 });
+
+describe('filtered queries start from an index', () => {
+  // Pods in three namespaces on four nodes, some crash-looping, then moved between nodes,
+  // reasons and namespaces' pods deleted: each answer must equal a walk of every pod.
+  const crashLooping = (i: number, node: string, failing: boolean) => ({
+    metadata: { name: `app-${i}`, namespace: `team-${i % 3}`, uid: `uid-${i}` },
+    spec: { nodeName: node, containers: [{ name: 'app', image: 'app:1' }] },
+    status: {
+      phase: 'Running',
+      containerStatuses: [
+        failing
+          ? { name: 'app', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }
+          : { name: 'app', ready: true, restartCount: 0, state: { running: {} } },
+      ],
+      conditions: [{ type: 'Ready', status: failing ? 'False' : 'True' }],
+    },
+  });
+  const store = new PodStore();
+  for (let i = 0; i < 60; i++) {
+    store.applyPod('ADDED', crashLooping(i, `node-${i % 4}`, i % 5 === 0));
+  }
+  for (let i = 0; i < 60; i += 7) {
+    store.applyPod('MODIFIED', crashLooping(i, `node-${(i + 1) % 4}`, i % 5 !== 0));
+  }
+  for (let i = 0; i < 60; i += 11) {
+    store.applyPod('DELETED', crashLooping(i, `node-${i % 4}`, false));
+  }
+  const everyPod = [...store.currentPods()].map((p) => p.view);
+  const reasons = [...new Set(everyPod.map((v) => v.answer.reason))];
+  const filters = [
+    { nodes: new Set(['node-1']) },
+    { nodes: new Set(['node-1', 'node-3', 'node-9']) },
+    { namespaces: new Set(['team-2']) },
+    { namespaces: new Set(['team-0', 'team-1']), nodes: new Set(['node-2']) },
+    { reasons: new Set([reasons[0]]) },
+    { reasons: new Set(reasons), namespaces: new Set(['team-1']) },
+    { abnormal: true },
+    { abnormal: true, namespaces: new Set(['team-0']) },
+    { abnormal: false, nodes: new Set(['node-0']) },
+    { namespaces: new Set(['nowhere']) },
+  ];
+  for (const f of filters) {
+    test(JSON.stringify(f, (_, v) => (v instanceof Set ? [...v] : v)), () => {
+      const uids = (views: Iterable<{ answer: { uid: string } }>) => [...views].map((v) => v.answer.uid).sort();
+      const walked = everyPod.filter(
+        (v) =>
+          (!f.nodes || f.nodes.has(v.answer.node)) &&
+          (!f.namespaces || f.namespaces.has(v.answer.namespace)) &&
+          (!f.reasons || f.reasons.has(v.answer.reason)) &&
+          (f.abnormal === undefined || v.answer.abnormal === f.abnormal)
+      );
+      assert.deepEqual(uids(store.matchingPods(f)), uids(walked));
+    });
+  }
+  test('the fixtures exercise both healthy and abnormal pods on every node', () => {
+    assert.ok(reasons.length >= 2);
+    assert.equal(new Set(everyPod.map((v) => v.answer.node)).size, 4);
+  });
+});
