@@ -6,6 +6,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { KSM_DISRUPTION_REASONS, KSM_STATUS_REASONS } from '../engine/ksm-reasons.ts';
 import type { PodInput } from '../engine/types.ts';
 import type { PodStore } from '../store/store.ts';
+import { indexPods } from './pod-index.ts';
 
 const STATUS_REASONS = new Set(KSM_STATUS_REASONS);
 const NONE: readonly string[] = Object.freeze([]);
@@ -54,9 +55,20 @@ export function ksmDisruptionReasons(pod: PodInput): readonly string[] {
   return reasons ?? NONE;
 }
 
-/** Registers both families; they are rendered from the store's current pods at each scrape. */
+interface KsmSeries {
+  namespace: string;
+  pod: string;
+  uid: string;
+  reasons: readonly string[];
+}
+
+/** Registers both families; each keeps the series of the pods that have any (pod-index.ts). */
 export function registerKsmCompatibleMetrics(registry: Registry, store: PodStore): void {
-  const family = (name: string, help: string, reasonsOf: (pod: PodInput) => readonly string[]) =>
+  const family = (name: string, help: string, reasonsOf: (pod: PodInput) => readonly string[]) => {
+    const series = indexPods<KsmSeries>(store, ({ input }) => {
+      const reasons = reasonsOf(input);
+      return reasons.length ? { namespace: input.namespace, pod: input.name, uid: input.uid, reasons } : undefined;
+    });
     new Gauge({
       name,
       help,
@@ -64,13 +76,14 @@ export function registerKsmCompatibleMetrics(registry: Registry, store: PodStore
       registers: [registry],
       collect() {
         this.reset();
-        for (const { input } of store.currentPods()) {
-          for (const reason of reasonsOf(input)) {
-            this.set({ namespace: input.namespace, pod: input.name, uid: input.uid, reason }, 1);
+        for (const { namespace, pod, uid, reasons } of series.values()) {
+          for (const reason of reasons) {
+            this.set({ namespace, pod, uid, reason }, 1);
           }
         }
       },
     });
+  };
   // KSM's help texts, so that both outputs read the same.
   family('kube_pod_status_reason', 'The pod status reasons', ksmStatusReasons);
   family('kube_pod_status_disruption_reason', 'The pod disruption condition reason', ksmDisruptionReasons);

@@ -1,10 +1,11 @@
 // Prometheus metrics. The podreasons_* names and labels are a contract for dashboards and alert
-// rules (README "Metrics"). Pod gauges are rendered from the store at scrape time, one small
-// collector per family; the transitions counter is fed as transitions happen, so it keeps
+// rules (README "Metrics"). Pod gauges render, one small collector per family, what pod-index.ts
+// keeps up to date as pods change; the transitions counter is fed as transitions happen, so it keeps
 // counting pods that were deleted between scrapes.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PodStore, Transition } from '../store/store.ts';
 import { registerKsmCompatibleMetrics } from './ksm.ts';
+import { countPods, indexPods } from './pod-index.ts';
 
 export interface WatchHealth {
   resource: string;
@@ -42,6 +43,7 @@ export class Metrics {
       this.registry.removeSingleMetric(name);
     }
 
+    const abnormal = indexPods(store, ({ view }) => (view.answer.abnormal ? view.answer : undefined));
     new Gauge({
       name: 'podreasons_pod_reason',
       help: 'The primary reason of each currently abnormal pod (1 per pod; healthy pods have no series).',
@@ -49,11 +51,7 @@ export class Metrics {
       registers,
       collect() {
         this.reset();
-        for (const { view } of store.currentPods()) {
-          const a = view.answer;
-          if (!a.abnormal) {
-            continue;
-          }
+        for (const a of abnormal.values()) {
           this.set(
             {
               namespace: a.namespace,
@@ -71,6 +69,10 @@ export class Metrics {
       },
     });
 
+    const byNamespaceAndReason = countPods(store, ({ view: { answer: a } }) => [
+      `${a.namespace}\0${a.reason}\0${a.category}`,
+      { namespace: a.namespace, reason: a.reason, category: a.category },
+    ]);
     new Gauge({
       name: 'podreasons_pods',
       help: 'Current pods by namespace and primary reason.',
@@ -78,19 +80,8 @@ export class Metrics {
       registers,
       collect() {
         this.reset();
-        const counts = new Map<string, { namespace: string; reason: string; category: string; n: number }>();
-        for (const { view } of store.currentPods()) {
-          const a = view.answer;
-          const key = `${a.namespace}\0${a.reason}`;
-          const c = counts.get(key);
-          if (c) {
-            c.n++;
-          } else {
-            counts.set(key, { namespace: a.namespace, reason: a.reason, category: a.category, n: 1 });
-          }
-        }
-        for (const c of counts.values()) {
-          this.set({ namespace: c.namespace, reason: c.reason, category: c.category }, c.n);
+        for (const { key, n } of byNamespaceAndReason.values()) {
+          this.set(key, n);
         }
       },
     });
