@@ -1,7 +1,13 @@
 import { DataFrame, DataQueryResponse, LoadingState } from '@grafana/data';
 import { filter, map, merge, Observable, retry, scan, throwError, timer } from 'rxjs';
 
-import { PodItem, STREAM_BAD_PARAMETER, StreamMessage, TransitionItem } from '../pkg-proxy/src/contract';
+import {
+  compareNamespaceAndName,
+  PodItem,
+  STREAM_BAD_PARAMETER,
+  StreamMessage,
+  TransitionItem,
+} from '../pkg-proxy/src/contract';
 import { podsFrame, transitionsFrame } from './frames';
 import { DEFAULT_LIMIT } from './query';
 import { PodReasonsQuery } from './types';
@@ -59,10 +65,6 @@ export function socketMessages(url: string): Observable<StreamMessage> {
   );
 }
 
-function byNamespaceAndName(a: PodItem, b: PodItem): number {
-  return a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
-}
-
 /**
  * The pods table after one stream message. A `delete` removes the row (the pod is gone, or no longer
  * matches); the proxy keeps tombstones of abnormal pods only, so only those stay, and only when the
@@ -99,7 +101,7 @@ export function livePods(url: string, query: PodReasonsQuery): Observable<DataQu
     filter((message) => message.type !== 'transition'),
     scan((pods, message) => applyPodMessage(pods, message, Boolean(query.includeDeleted)), new Map<string, PodItem>()),
     map((pods) => {
-      const items = [...pods.values()].sort(byNamespaceAndName);
+      const items = [...pods.values()].sort(compareNamespaceAndName);
       return streaming(query.refId, podsFrame(query.refId, items.slice(0, limit), items.length));
     })
   );

@@ -66,6 +66,23 @@ export function workloadKey(item: { namespace: string; workloadKind: string; wor
   return `${item.namespace}/${item.workloadKind}/${item.workload}`;
 }
 
+/**
+ * The order of text in answers (groups, counts' ties, pods by namespace then name): code unit by
+ * code unit, as Kubernetes names are ASCII. Unlike localeCompare it does not depend on the
+ * locale, and it is fast enough to sort 150,000 pods per request.
+ */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The default order of pods: in /pods answers and in the live table. */
+export function compareNamespaceAndName(
+  a: { namespace: string; name: string },
+  b: { namespace: string; name: string }
+): number {
+  return compareText(a.namespace, b.namespace) || compareText(a.name, b.name);
+}
+
 // ---- answers --------------------------------------------------------------------------------
 
 /** One place where the reason engine found a reason. */

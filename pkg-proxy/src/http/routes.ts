@@ -19,9 +19,12 @@ import {
   type TransitionsResponse,
   type ValueKind,
   type ValuesResponse,
+  compareNamespaceAndName,
+  compareText,
   workloadKey,
 } from '../contract/index.ts';
 import type { Filterable } from '../store/filters.ts';
+import { firstInOrder } from './first-in-order.ts';
 import type { PodStore, PodView, Transition, ValueOf } from '../store/store.ts';
 import {
   ParamError,
@@ -89,11 +92,14 @@ export function pods(store: PodStore, q: Query): PodsResponse {
   const limit = int(q, 'limit', 1, POD_LIMIT.max, POD_LIMIT.default);
   const order = sortOrder(q, POD_SORT_FIELDS);
   const matched = [...store.matchingPods(filter)];
-  const byNamespaceThenName = (a: PodView, b: PodView) =>
-    a.answer.namespace.localeCompare(b.answer.namespace) || a.answer.name.localeCompare(b.answer.name);
+  const byNamespaceThenName = (a: PodView, b: PodView) => compareNamespaceAndName(a.answer, b.answer);
   const primary = order ? compareBy(order.field, order.descending) : undefined;
-  matched.sort(primary ? (a, b) => primary(a, b) || byNamespaceThenName(a, b) : byNamespaceThenName);
-  return { items: matched.slice(0, limit).map(podItem), total: matched.length };
+  const page = firstInOrder(
+    matched,
+    limit,
+    primary ? (a, b) => primary(a, b) || byNamespaceThenName(a, b) : byNamespaceThenName
+  );
+  return { items: page.map(podItem), total: matched.length };
 }
 
 export function transitions(store: PodStore, q: Query, now: number): TransitionsResponse {
@@ -108,30 +114,40 @@ export function transitions(store: PodStore, q: Query, now: number): Transitions
   return { items: store.transitions(filter, from, to, limit).map(transitionItem) };
 }
 
-function countBy(views: PodView[], by: GroupBy): CountItem[] {
-  const counts = new Map<string, number>();
-  for (const v of views) {
-    const value = GROUP_OF[by](v.answer);
-    if (value) {
-      counts.set(value, (counts.get(value) ?? 0) + 1);
+/** Counts per value of each group, in one pass over the pods; pods with an empty value are in no group. */
+function countByGroup(views: Iterable<PodView>): { total: number; counts: Record<GroupBy, CountItem[]> } {
+  const maps = GROUP_BY.map((by) => [GROUP_OF[by], new Map<string, number>()] as const);
+  let total = 0;
+  for (const { answer } of views) {
+    total++;
+    for (const [groupOf, counts] of maps) {
+      const value = groupOf(answer);
+      if (value) {
+        counts.set(value, (counts.get(value) ?? 0) + 1);
+      }
     }
   }
-  return [...counts]
-    .map(([value, count]) => ({ value, count }))
-    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  const sorted = (counts: Map<string, number>) =>
+    [...counts]
+      .map(([value, count]) => ({ value, count }))
+      .sort((a, b) => b.count - a.count || compareText(a.value, b.value));
+  return {
+    total,
+    counts: Object.fromEntries(GROUP_BY.map((by, i) => [by, sorted(maps[i][1])])) as Record<GroupBy, CountItem[]>,
+  };
 }
 
 export function summary(store: PodStore, q: Query): SummaryResponse {
   rejectUnknown(q, POD_FILTER_PARAMS);
-  const views = [...store.matchingPods(parseFilter(q, true))];
+  const { total, counts } = countByGroup(store.matchingPods(parseFilter(q, true)));
   return {
-    total: views.length,
-    byReason: countBy(views, 'reason'),
-    byCategory: countBy(views, 'category'),
-    byNamespace: countBy(views, 'namespace'),
-    byInitiator: countBy(views, 'initiator'),
-    byWorkload: countBy(views, 'workload'),
-    byNodepool: countBy(views, 'nodepool'),
+    total,
+    byReason: counts.reason,
+    byCategory: counts.category,
+    byNamespace: counts.namespace,
+    byInitiator: counts.initiator,
+    byWorkload: counts.workload,
+    byNodepool: counts.nodepool,
   };
 }
 
@@ -177,7 +193,7 @@ export function series(store: PodStore, q: Query): SeriesResponse {
   return {
     step,
     times,
-    series: [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([group, values]) => ({ group, values })),
+    series: [...groups].sort(([a], [b]) => compareText(a, b)).map(([group, values]) => ({ group, values })),
   };
 }
 
