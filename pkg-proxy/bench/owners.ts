@@ -2,6 +2,7 @@
 // the metadata-only list/watch of ReplicaSets and Jobs and the index of their controllers. Pods are
 // loaded as the main benchmark loads them (workload.ts), each owned by a ReplicaSet of about ten pods
 // whose controller is a Deployment (the Deployments themselves are not created: nothing reads them).
+// (benchPod names them as their owners; the main run does not create them).
 // Per size, the same cluster is synced by two proxies in turn, each bundled in a process of its own:
 // one that may read ReplicaSets and Jobs (`admin`) and one that may not (`cluster-reader`: pods,
 // nodes and events), so the difference of their heap and RSS after a full GC is what the owner
@@ -13,10 +14,9 @@ import { fetchText, metricSum, waitFor } from './measure.ts';
 import { ProxyProcess } from './proxy-process.ts';
 import { partHeader, type Machine } from './report.ts';
 import type { StatusWriter } from './status-writer.ts';
-import { APPS_PER_NAMESPACE, NAMESPACES, benchPod, pool } from './workload.ts';
+import { PODS_PER_REPLICASET, benchPod, ownerReference, pool, replicaSetOf } from './workload.ts';
 
 export const OWNER_SIZES = [10_000, 50_000];
-const PODS_PER_REPLICASET = 10;
 const LOAD_CONCURRENCY = 32;
 const SYNC_TIMEOUT_MS = 30 * 60_000;
 
@@ -40,30 +40,6 @@ export interface OwnersResult {
   sizes: OwnerCost[];
 }
 
-/** The ReplicaSet of bench pod `i`: pods of one app in one namespace, about ten to a ReplicaSet. */
-function replicaSetOf(i: number): { namespace: string; name: string; deployment: string } {
-  const pod = benchPod(i);
-  const app = pod.spec.labels!['app.kubernetes.io/name'];
-  const generation = Math.floor(i / (NAMESPACES * APPS_PER_NAMESPACE * PODS_PER_REPLICASET));
-  return { namespace: pod.namespace, name: `${app}-${generation.toString(36).padStart(6, '0')}`, deployment: app };
-}
-
-/** A made-up uid per name: the API server only checks that a reference has one. */
-const uidOf = (key: string) =>
-  `00000000-0000-4000-8000-${[...key]
-    .reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7)
-    .toString(16)
-    .padStart(12, '0')}`;
-
-const ref = (apiVersion: string, kind: string, name: string, key: string) => ({
-  apiVersion,
-  kind,
-  name,
-  uid: uidOf(key),
-  controller: true,
-  blockOwnerDeletion: true,
-});
-
 /** Creates the ReplicaSets and then the pods from..to-1, owned by them. */
 async function load(writer: StatusWriter, from: number, to: number, created: Set<string>): Promise<void> {
   const replicaSets = new Map<string, ReturnType<typeof replicaSetOf>>();
@@ -83,7 +59,7 @@ async function load(writer: StatusWriter, from: number, to: number, created: Set
       metadata: {
         name: rs.name,
         namespace: rs.namespace,
-        ownerReferences: [ref('apps/v1', 'Deployment', rs.deployment, `${rs.namespace}/${rs.deployment}`)],
+        ownerReferences: [ownerReference('apps/v1', 'Deployment', rs.deployment, rs.namespace)],
       },
       spec: {
         replicas: 0,
@@ -95,9 +71,7 @@ async function load(writer: StatusWriter, from: number, to: number, created: Set
   });
   await pool(to - from, LOAD_CONCURRENCY, async (k) => {
     const pod = benchPod(from + k);
-    const rs = replicaSetOf(from + k);
-    const owner = ref('apps/v1', 'ReplicaSet', rs.name, `${rs.namespace}/${rs.name}`);
-    await writer.createPod(podObject(pod.namespace, pod.name, { ...pod.spec, owner }));
+    await writer.createPod(podObject(pod.namespace, pod.name, pod.spec));
   });
 }
 

@@ -2,8 +2,9 @@
 // run.ts with `--expose-gc` and an IPC channel; argv: <kubeconfig> <context> [<data dir>].
 //
 // Messages: it sends {type: 'listening', url}; it answers {type: 'memory'} with the memory after a
-// full GC, {type: 'mark'} by restarting the count of pod upserts, {type: 'upserts'} with that count
-// and the times of the first and last one, and {type: 'stop'} by stopping and exiting.
+// full GC, {type: 'mark'} by restarting the count of pod upserts, {type: 'upserts'} with that count,
+// the times of the first and last one and the pod relists so far, and {type: 'stop'} by stopping
+// and exiting.
 import { pino } from 'pino';
 import { serve } from '../src/serve.ts';
 
@@ -11,7 +12,7 @@ export type ChildRequest = { type: 'memory' } | { type: 'mark' } | { type: 'upse
 export type ChildMessage =
   | { type: 'listening'; url: string }
   | { type: 'memory'; heapUsed: number; rss: number; external: number; arrayBuffers: number }
-  | { type: 'upserts'; count: number; firstAt: number; lastAt: number }
+  | { type: 'upserts'; count: number; firstAt: number; lastAt: number; relists: number }
   | { type: 'marked' };
 
 const [kubeconfig, context, dataDir] = process.argv.slice(2);
@@ -61,7 +62,11 @@ process.on('message', async (msg: ChildRequest) => {
     count = firstAt = lastAt = 0;
     send({ type: 'marked' });
   } else if (msg.type === 'upserts') {
-    send({ type: 'upserts', count, firstAt, lastAt });
+    const restarts = await proxy.metrics.watchRestarts.get();
+    const relists = restarts.values
+      .filter((v) => v.labels.resource === 'pods' && v.labels.cause === 'gone')
+      .reduce((sum, v) => sum + v.value, 0);
+    send({ type: 'upserts', count, firstAt, lastAt, relists });
   } else if (msg.type === 'stop') {
     await proxy.stop();
     process.exit(0);

@@ -1,6 +1,6 @@
 // The benchmark's cluster: where each pod lives, what its status says, and the status updates of
 // the churn phase. Shapes come from tests/cluster/kubelet.ts, as the kubelet writes them.
-import type { V1PodStatus } from '@kubernetes/client-node';
+import type { V1OwnerReference, V1PodStatus } from '@kubernetes/client-node';
 import type { PodSpec } from '../../tests/cluster/driver.ts';
 import {
   MESSAGES,
@@ -18,6 +18,9 @@ export const APPS_PER_NAMESPACE = 10;
 const TIERS = ['web', 'api', 'worker'] as const;
 /** One pod in this many is abnormal (5 %). */
 const ABNORMAL_EVERY = 20;
+
+/** Pods per ReplicaSet: the workload a pod belongs to (owners.ts creates them; the main run does not). */
+export const PODS_PER_REPLICASET = 10;
 
 export const nodeName = (n: number) => `bench-node-${n}`;
 export const namespaceName = (n: number) => `team-${n}`;
@@ -167,6 +170,27 @@ export interface BenchPod {
   reason: string;
 }
 
+/** The ReplicaSet of bench pod `i`: pods of one app in one namespace, about ten to a ReplicaSet. */
+export function replicaSetOf(i: number): { namespace: string; name: string; deployment: string } {
+  const ns = i % NAMESPACES;
+  const app = `svc-${Math.floor(i / NAMESPACES) % APPS_PER_NAMESPACE}`;
+  const generation = Math.floor(i / (NAMESPACES * APPS_PER_NAMESPACE * PODS_PER_REPLICASET));
+  return { namespace: namespaceName(ns), name: `${app}-${generation.toString(36).padStart(6, '0')}`, deployment: app };
+}
+
+/** A controller ownerReference with a made-up uid per name: the API server only checks that it has one. */
+export function ownerReference(apiVersion: string, kind: string, name: string, namespace: string): V1OwnerReference {
+  const uid = [...`${namespace}/${name}`].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+  return {
+    apiVersion,
+    kind,
+    name,
+    uid: `00000000-0000-4000-8000-${uid.toString(16).padStart(12, '0')}`,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
 /** Nodes that `pods` pods fill. */
 export const nodesFor = (pods: number) => Math.ceil(pods / PODS_PER_NODE);
 
@@ -186,14 +210,16 @@ export function benchPod(i: number): BenchPod {
   };
   const name = `${appName}-${i.toString(36).padStart(5, '0')}`;
   const node = nodeName(Math.floor(i / PODS_PER_NODE));
+  const rs = replicaSetOf(i);
+  const owner = ownerReference('apps/v1', 'ReplicaSet', rs.name, rs.namespace);
   const abnormal = i % ABNORMAL_EVERY === 7 ? ABNORMAL[Math.floor(i / ABNORMAL_EVERY) % ABNORMAL.length] : undefined;
   if (!abnormal) {
-    return { namespace: namespaceName(ns), name, spec: { node, labels }, status: running(), reason: 'Running' };
+    return { namespace: namespaceName(ns), name, spec: { node, labels, owner }, status: running(), reason: 'Running' };
   }
   return {
     namespace: namespaceName(ns),
     name,
-    spec: { node: abnormal.unscheduled ? undefined : node, labels, restartPolicy: abnormal.restartPolicy },
+    spec: { node: abnormal.unscheduled ? undefined : node, labels, owner, restartPolicy: abnormal.restartPolicy },
     status: abnormal.status(),
     reason: abnormal.reason,
   };

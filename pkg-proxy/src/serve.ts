@@ -85,6 +85,7 @@ export interface RunningProxy {
   url: string;
   store: PodStore;
   cluster: ClusterWatch;
+  metrics: Metrics;
   stop(): Promise<void>;
 }
 
@@ -307,6 +308,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
     url,
     store,
     cluster,
+    metrics,
     async stop() {
       stopped = true;
       clearInterval(ticker);
