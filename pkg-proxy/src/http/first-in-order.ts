@@ -24,7 +24,7 @@ export function firstInOrder<T>(items: readonly T[], limit: number, compare: (a:
       }
     } else if (compare(item, heap[0]) < 0) {
       heap[0] = item;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let top = i;

@@ -15,7 +15,11 @@ describe('firstInOrder', () => {
     for (const seed of [1, 7, 42, 2026]) {
       const items = numbers(200, seed);
       for (const limit of [0, 1, 2, 3, 50, 199, 200, 201]) {
-        assert.deepEqual(firstInOrder(items, limit, byNumber), [...items].sort(byNumber).slice(0, limit), `seed ${seed}, limit ${limit}`);
+        assert.deepEqual(
+          firstInOrder(items, limit, byNumber),
+          [...items].sort(byNumber).slice(0, limit),
+          `seed ${seed}, limit ${limit}`
+        );
       }
     }
   });

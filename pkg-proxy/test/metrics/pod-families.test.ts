@@ -11,7 +11,12 @@ import * as fixtures from '../fixtures/pods.ts';
 import { T0 } from '../fixtures/k8s.ts';
 
 type Json = Record<string, unknown>;
-const FAMILIES = ['podreasons_pod_reason', 'podreasons_pods', 'kube_pod_status_reason', 'kube_pod_status_disruption_reason'];
+const FAMILIES = [
+  'podreasons_pod_reason',
+  'podreasons_pods',
+  'kube_pod_status_reason',
+  'kube_pod_status_disruption_reason',
+];
 
 const pods = Object.values(fixtures).filter((f): f is Json => (f as Json).kind !== 'Node' && 'status' in (f as Json));
 
@@ -27,7 +32,10 @@ function podAs(i: number, k: number): Json {
 /** The series lines of the pod families, sorted. */
 async function scraped(metrics: Metrics): Promise<string[]> {
   const text = await metrics.registry.metrics();
-  return text.split('\n').filter((l) => FAMILIES.some((f) => l.startsWith(`${f}{`))).sort();
+  return text
+    .split('\n')
+    .filter((l) => FAMILIES.some((f) => l.startsWith(`${f}{`)))
+    .sort();
 }
 
 /** The same series from a walk of every current pod. */
@@ -42,7 +50,9 @@ function walked(store: PodStore): string[] {
     const a = view.answer;
     if (a.abnormal) {
       const { namespace, name: pod, uid, node, reason, category, source, initiator } = a;
-      lines.push(`podreasons_pod_reason${labels({ namespace, pod, uid, node, reason, category, source, initiator })} 1`);
+      lines.push(
+        `podreasons_pod_reason${labels({ namespace, pod, uid, node, reason, category, source, initiator })} 1`
+      );
     }
     const key = labels({ namespace: a.namespace, reason: a.reason, category: a.category });
     counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -72,7 +82,10 @@ describe('pod families of /metrics', () => {
       store.applyPod('ADDED', podAs(i, i) as never);
     }
     assert.deepEqual(await scraped(metrics), walked(store));
-    assert.ok(walked(store).some((l) => l.startsWith('kube_pod_status_disruption_reason')), 'fixtures cover every family');
+    assert.ok(
+      walked(store).some((l) => l.startsWith('kube_pod_status_disruption_reason')),
+      'fixtures cover every family'
+    );
 
     // Every pod moves to another state, some twice.
     for (let round = 1; round <= 2; round++) {

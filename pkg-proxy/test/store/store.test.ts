@@ -396,17 +396,20 @@ describe('filtered queries start from an index', () => {
     { namespaces: new Set(['nowhere']) },
   ];
   for (const f of filters) {
-    test(JSON.stringify(f, (_, v) => (v instanceof Set ? [...v] : v)), () => {
-      const uids = (views: Iterable<{ answer: { uid: string } }>) => [...views].map((v) => v.answer.uid).sort();
-      const walked = everyPod.filter(
-        (v) =>
-          (!f.nodes || f.nodes.has(v.answer.node)) &&
-          (!f.namespaces || f.namespaces.has(v.answer.namespace)) &&
-          (!f.reasons || f.reasons.has(v.answer.reason)) &&
-          (f.abnormal === undefined || v.answer.abnormal === f.abnormal)
-      );
-      assert.deepEqual(uids(store.matchingPods(f)), uids(walked));
-    });
+    test(
+      JSON.stringify(f, (_, v) => (v instanceof Set ? [...v] : v)),
+      () => {
+        const uids = (views: Iterable<{ answer: { uid: string } }>) => [...views].map((v) => v.answer.uid).sort();
+        const walked = everyPod.filter(
+          (v) =>
+            (!f.nodes || f.nodes.has(v.answer.node)) &&
+            (!f.namespaces || f.namespaces.has(v.answer.namespace)) &&
+            (!f.reasons || f.reasons.has(v.answer.reason)) &&
+            (f.abnormal === undefined || v.answer.abnormal === f.abnormal)
+        );
+        assert.deepEqual(uids(store.matchingPods(f)), uids(walked));
+      }
+    );
   }
   test('the fixtures exercise both healthy and abnormal pods on every node', () => {
     assert.ok(reasons.length >= 2);
