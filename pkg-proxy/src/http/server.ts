@@ -141,8 +141,8 @@ export async function buildServer(opts: ServerOptions) {
   });
   get('/metrics', async (req, reply) => {
     rejectUnknown(query(req), []);
-    reply.header('Content-Type', metrics.registry.contentType);
-    return metrics.registry.metrics();
+    reply.header('Content-Type', metrics.contentType);
+    return metrics.render();
   });
 
   get('/api/v1/pods', async (req) => pods(store, query(req)));

@@ -2,11 +2,10 @@
 // from the same pod fields (its internal/store/pod.go), so that dashboards and alerts written for
 // KSM keep working when KSM's own two families are denylisted. One addition, documented in the
 // README: kube_pod_status_reason{reason="Evicted"} also for pods evicted through the Eviction API.
-import { Gauge, type Registry } from 'prom-client';
 import { KSM_DISRUPTION_REASONS, KSM_STATUS_REASONS } from '../engine/ksm-reasons.ts';
 import type { PodInput } from '../engine/types.ts';
 import type { PodStore } from '../store/store.ts';
-import { indexPods } from './pod-index.ts';
+import { PerPodFamily } from './text-families.ts';
 
 const STATUS_REASONS = new Set(KSM_STATUS_REASONS);
 const NONE: readonly string[] = Object.freeze([]);
@@ -55,36 +54,15 @@ export function ksmDisruptionReasons(pod: PodInput): readonly string[] {
   return reasons ?? NONE;
 }
 
-interface KsmSeries {
-  namespace: string;
-  pod: string;
-  uid: string;
-  reasons: readonly string[];
-}
-
-/** Registers both families; each keeps the series of the pods that have any (pod-index.ts). */
-export function registerKsmCompatibleMetrics(registry: Registry, store: PodStore): void {
-  const family = (name: string, help: string, reasonsOf: (pod: PodInput) => readonly string[]) => {
-    const series = indexPods<KsmSeries>(store, ({ input }) => {
-      const reasons = reasonsOf(input);
-      return reasons.length ? { namespace: input.namespace, pod: input.name, uid: input.uid, reasons } : undefined;
-    });
-    new Gauge({
-      name,
-      help,
-      labelNames: ['namespace', 'pod', 'uid', 'reason'],
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const { namespace, pod, uid, reasons } of series.values()) {
-          for (const reason of reasons) {
-            this.set({ namespace, pod, uid, reason }, 1);
-          }
-        }
-      },
-    });
-  };
+/** Both families; each keeps the series of the pods that have any (text-families.ts). */
+export function ksmCompatibleFamilies(store: PodStore): PerPodFamily[] {
+  const family = (name: string, help: string, reasonsOf: (pod: PodInput) => readonly string[]) =>
+    new PerPodFamily(store, name, help, ({ input }) =>
+      reasonsOf(input).map((reason) => ({ namespace: input.namespace, pod: input.name, uid: input.uid, reason }))
+    );
   // KSM's help texts, so that both outputs read the same.
-  family('kube_pod_status_reason', 'The pod status reasons', ksmStatusReasons);
-  family('kube_pod_status_disruption_reason', 'The pod disruption condition reason', ksmDisruptionReasons);
+  return [
+    family('kube_pod_status_reason', 'The pod status reasons', ksmStatusReasons),
+    family('kube_pod_status_disruption_reason', 'The pod disruption condition reason', ksmDisruptionReasons),
+  ];
 }

@@ -1,11 +1,11 @@
 // Prometheus metrics. The podreasons_* names and labels are a contract for dashboards and alert
-// rules (README "Metrics"). Pod gauges render, one small collector per family, what pod-index.ts
-// keeps up to date as pods change; the transitions counter is fed as transitions happen, so it keeps
+// rules (README "Metrics"). The pod gauges are text kept up to date as pods change, one small family
+// each (text-families.ts); the transitions counter is fed as transitions happen, so it keeps
 // counting pods that were deleted between scrapes.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PodStore, Transition } from '../store/store.ts';
-import { registerKsmCompatibleMetrics } from './ksm.ts';
-import { countPods, indexPods } from './pod-index.ts';
+import { ksmCompatibleFamilies } from './ksm.ts';
+import { CountFamily, CounterFamily, PerPodFamily } from './text-families.ts';
 
 export interface WatchHealth {
   resource: string;
@@ -25,9 +25,11 @@ export class Metrics {
   readonly watchEvents: Counter<'resource' | 'type'>;
   readonly watchRestarts: Counter<'resource' | 'cause'>;
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
-  private readonly transitions: Counter<
-    'namespace' | 'reason' | 'category' | 'initiator' | 'workload_kind' | 'workload' | 'nodepool'
-  >;
+  /** A series per workload that had a transition: text, like the pod families. */
+  private readonly transitions: CounterFamily;
+
+  /** Families kept as text (text-families.ts), rendered after the registry's. */
+  private readonly textFamilies: Array<PerPodFamily | CountFamily | CounterFamily> = [];
 
   constructor(opts: MetricsOptions) {
     const { store } = opts;
@@ -43,55 +45,38 @@ export class Metrics {
       this.registry.removeSingleMetric(name);
     }
 
-    const abnormal = indexPods(store, ({ view }) => (view.answer.abnormal ? view.answer : undefined));
-    new Gauge({
-      name: 'podreasons_pod_reason',
-      help: 'The primary reason of each currently abnormal pod (1 per pod; healthy pods have no series).',
-      labelNames: ['namespace', 'pod', 'uid', 'node', 'reason', 'category', 'source', 'initiator'],
-      registers,
-      collect() {
-        this.reset();
-        for (const a of abnormal.values()) {
-          this.set(
-            {
-              namespace: a.namespace,
-              pod: a.name,
-              uid: a.uid,
-              node: a.node,
-              reason: a.reason,
-              category: a.category,
-              source: a.source,
-              initiator: a.initiator,
-            },
-            1
-          );
-        }
-      },
-    });
+    this.textFamilies.push(
+      new PerPodFamily(
+        store,
+        'podreasons_pod_reason',
+        'The primary reason of each currently abnormal pod (1 per pod; healthy pods have no series).',
+        ({ view: { answer: a } }) =>
+          a.abnormal
+            ? [
+                {
+                  namespace: a.namespace,
+                  pod: a.name,
+                  uid: a.uid,
+                  node: a.node,
+                  reason: a.reason,
+                  category: a.category,
+                  source: a.source,
+                  initiator: a.initiator,
+                },
+              ]
+            : []
+      ),
+      new CountFamily(store, 'podreasons_pods', 'Current pods by namespace and primary reason.', ({ view: { answer: a } }) => ({
+        namespace: a.namespace,
+        reason: a.reason,
+        category: a.category,
+      }))
+    );
 
-    const byNamespaceAndReason = countPods(store, ({ view: { answer: a } }) => [
-      `${a.namespace}\0${a.reason}\0${a.category}`,
-      { namespace: a.namespace, reason: a.reason, category: a.category },
-    ]);
-    new Gauge({
-      name: 'podreasons_pods',
-      help: 'Current pods by namespace and primary reason.',
-      labelNames: ['namespace', 'reason', 'category'],
-      registers,
-      collect() {
-        this.reset();
-        for (const { key, n } of byNamespaceAndReason.values()) {
-          this.set(key, n);
-        }
-      },
-    });
-
-    this.transitions = new Counter({
-      name: 'podreasons_transitions_total',
-      help: 'Pods entering an abnormal primary reason, including pods seen only in their DELETED watch event, by workload and node pool.',
-      labelNames: ['namespace', 'reason', 'category', 'initiator', 'workload_kind', 'workload', 'nodepool'],
-      registers,
-    });
+    this.transitions = new CounterFamily(
+      'podreasons_transitions_total',
+      'Pods entering an abnormal primary reason, including pods seen only in their DELETED watch event, by workload and node pool.'
+    );
     store.on('transition', (t: Transition, counted: boolean) => {
       if (counted) {
         this.transitions.inc({
@@ -106,8 +91,9 @@ export class Metrics {
       }
     });
 
+    this.textFamilies.push(this.transitions);
     if (opts.ksmCompatible) {
-      registerKsmCompatibleMetrics(this.registry, store);
+      this.textFamilies.push(...ksmCompatibleFamilies(store));
     }
 
     this.watchEvents = new Counter({
@@ -178,5 +164,15 @@ export class Metrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
+  }
+
+  /** The text exposition of every family: prom-client's, then those kept as text. */
+  async render(): Promise<string> {
+    const families = await this.registry.metrics();
+    return `${families}\n${this.textFamilies.map((f) => f.render()).join('\n\n')}\n`;
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
   }
 }

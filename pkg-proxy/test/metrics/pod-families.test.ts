@@ -1,4 +1,4 @@
-// The pod families of /metrics are kept up to date pod by pod (src/metrics/pod-index.ts). Whatever
+// The pod families of /metrics are kept up to date pod by pod (src/metrics/text-families.ts). Whatever
 // the sequence of adds, changes, deletions and relists, a scrape must show exactly what a walk of
 // every current pod gives.
 import { describe, test } from 'node:test';
@@ -31,7 +31,7 @@ function podAs(i: number, k: number): Json {
 
 /** The series lines of the pod families, sorted. */
 async function scraped(metrics: Metrics): Promise<string[]> {
-  const text = await metrics.registry.metrics();
+  const text = await metrics.render();
   return text
     .split('\n')
     .filter((l) => FAMILIES.some((f) => l.startsWith(`${f}{`)))
@@ -78,6 +78,13 @@ describe('pod families of /metrics', () => {
       store.applyPod('ADDED', podAs(i, i) as never);
     }
     const metrics = new Metrics({ store, ksmCompatible: true, watchHealth: () => [] });
+    const counted = new Map<string, number>();
+    store.on('transition', (t, isCounted) => {
+      if (isCounted) {
+        const key = [t.namespace, t.reason, t.category, t.initiator, t.workloadKind, t.workload, t.nodepool].join('/');
+        counted.set(key, (counted.get(key) ?? 0) + 1);
+      }
+    });
     for (let i = 20; i < 2 * pods.length; i++) {
       store.applyPod('ADDED', podAs(i, i) as never);
     }
@@ -109,5 +116,19 @@ describe('pod families of /metrics', () => {
     }
     store.replacePods(relisted.map(toPodInput), 'team-1');
     assert.deepEqual(await scraped(metrics), walked(store), 'after a relist');
+
+    // podreasons_transitions_total: one series per label set, counting every counted transition.
+    const text = await metrics.render();
+    const series = new Map<string, number>();
+    for (const line of text.split('\n').filter((l) => l.startsWith('podreasons_transitions_total{'))) {
+      const labels = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+      const key = ['namespace', 'reason', 'category', 'initiator', 'workload_kind', 'workload', 'nodepool']
+        .map((k) => labels[k])
+        .join('/');
+      assert.ok(!series.has(key), `one series per label set: ${key}`);
+      series.set(key, Number(line.slice(line.lastIndexOf(' ') + 1)));
+    }
+    assert.ok(counted.size > 5, 'the changes made transitions');
+    assert.deepEqual(series, counted);
   });
 });
