@@ -66,11 +66,16 @@ export class Metrics {
               ]
             : []
       ),
-      new CountFamily(store, 'podreasons_pods', 'Current pods by namespace and primary reason.', ({ view: { answer: a } }) => ({
-        namespace: a.namespace,
-        reason: a.reason,
-        category: a.category,
-      }))
+      new CountFamily(
+        store,
+        'podreasons_pods',
+        'Current pods by namespace and primary reason.',
+        ({ view: { answer: a } }) => ({
+          namespace: a.namespace,
+          reason: a.reason,
+          category: a.category,
+        })
+      )
     );
 
     this.transitions = new CounterFamily(
