@@ -5,9 +5,22 @@
 export type Labels = Readonly<Record<string, string>> | undefined;
 
 /** A label's value; own properties only, so that "constructor" is not a label of every pod. */
-const label = (labels: Labels, key: string): string | undefined =>
+export const label = (labels: Labels, key: string): string | undefined =>
   labels && Object.hasOwn(labels, key) ? labels[key] : undefined;
-export type LabelMatcher = (labels: Labels) => boolean;
+
+/** A requirement only pods with one of `values` for `key` meet (`=`, `==`, `in`). */
+export interface ValueRequirement {
+  key: string;
+  values: readonly string[];
+}
+
+export interface LabelMatcher {
+  (labels: Labels): boolean;
+  /** Its `=`, `==` and `in` requirements: where the store may start looking (store/store.ts). */
+  readonly required: readonly ValueRequirement[];
+}
+
+type Requirement = { matches: (labels: Labels) => boolean; required?: ValueRequirement };
 
 const KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
@@ -58,7 +71,7 @@ function checkValue(value: string): string {
   return value;
 }
 
-function parseRequirement(req: string): LabelMatcher {
+function parseRequirement(req: string): Requirement {
   if (req === '') {
     throw new LabelSelectorError('empty requirement in label selector');
   }
@@ -73,24 +86,29 @@ function parseRequirement(req: string): LabelMatcher {
       const value = label(labels, key);
       return value !== undefined && values.has(value);
     };
-    return set[2] === 'in' ? inSet : (labels) => !inSet(labels);
+    return set[2] === 'in'
+      ? { matches: inSet, required: { key, values: [...values] } }
+      : { matches: (labels) => !inSet(labels) };
   }
   const op = /^([^!=\s]+)\s*(!=|==|=)\s*(.*)$/.exec(req);
   if (op) {
     const key = checkKey(op[1]);
     const value = checkValue(op[3].trim());
-    return op[2] === '!=' ? (labels) => label(labels, key) !== value : (labels) => label(labels, key) === value;
+    return op[2] === '!='
+      ? { matches: (labels) => label(labels, key) !== value }
+      : { matches: (labels) => label(labels, key) === value, required: { key, values: [value] } };
   }
   if (req.startsWith('!')) {
     const key = checkKey(req.slice(1).trim());
-    return (labels) => label(labels, key) === undefined;
+    return { matches: (labels) => label(labels, key) === undefined };
   }
   const key = checkKey(req);
-  return (labels) => label(labels, key) !== undefined;
+  return { matches: (labels) => label(labels, key) !== undefined };
 }
 
 /** Parses a selector into a matcher; throws LabelSelectorError with a one-line message. */
 export function parseLabelSelector(selector: string): LabelMatcher {
-  const matchers = splitRequirements(selector.trim()).map(parseRequirement);
-  return (labels) => matchers.every((m) => m(labels));
+  const requirements = splitRequirements(selector.trim()).map(parseRequirement);
+  const matches = (labels: Labels) => requirements.every((r) => r.matches(labels));
+  return Object.assign(matches, { required: requirements.flatMap((r) => (r.required ? [r.required] : [])) });
 }

@@ -16,7 +16,7 @@ import type { TransitionItem } from '../contract/index.ts';
 import { matchesCommon, matchesPod, type Filter, type Filterable } from './filters.ts';
 import { TransitionLog } from './history.ts';
 import { UidIndex } from './uid-index.ts';
-import type { Labels } from './label-selector.ts';
+import { label, type Labels } from './label-selector.ts';
 import { OwnerIndex, ownerEntry, ownerKey, type OwnerEntry } from './owners.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -124,12 +124,26 @@ export interface RestoredState {
   tombstones: readonly PodView[];
 }
 
+/**
+ * Label keys that get an index when a selector first uses them: dashboards use a few; the bound
+ * keeps a caller that tries every key from indexing every label of every pod.
+ */
+const MAX_LABEL_INDEXES = 16;
+
+/** A label's index key: its value behind a marker, so that the empty value is indexed too. */
+const labelValueKey = (labels: Labels, key: string): string | undefined => {
+  const value = label(labels, key);
+  return value === undefined ? undefined : `=${value}`;
+};
+
 export class PodStore extends EventEmitter<StoreEvents> {
   private readonly pods = new Map<string, PodRecord>();
   private readonly podsByNode = new UidIndex();
   private readonly podsByNamespace = new UidIndex();
   private readonly podsByReason = new UidIndex();
   private readonly abnormalPods = new Set<string>();
+  /** Per label key a selector used, its pods by value: built at the first use, then kept up to date. */
+  private readonly podsByLabel = new Map<string, UidIndex>();
   private readonly terminating = new Set<string>();
   private readonly tombstones = new Map<string, PodView>();
   /** Scopes (a namespace, or '' for the cluster) listed at least once. */
@@ -279,7 +293,7 @@ export class PodStore extends EventEmitter<StoreEvents> {
   private setPod(uid: string, after: PodRecord): void {
     const before = this.pods.get(uid);
     this.pods.set(uid, after);
-    this.index(uid, before?.view.answer, after.view.answer);
+    this.index(uid, before?.view, after.view);
     this.emit('pod', uid, before, after);
   }
 
@@ -287,20 +301,39 @@ export class PodStore extends EventEmitter<StoreEvents> {
     const before = this.pods.get(uid);
     if (before) {
       this.pods.delete(uid);
-      this.index(uid, before.view.answer, undefined);
+      this.index(uid, before.view, undefined);
       this.emit('pod', uid, before, undefined);
     }
   }
 
-  private index(uid: string, before: PodAnswer | undefined, after: PodAnswer | undefined): void {
-    this.podsByNode.move(uid, before?.node, after?.node);
-    this.podsByNamespace.move(uid, before?.namespace, after?.namespace);
-    this.podsByReason.move(uid, before?.reason, after?.reason);
-    if (after?.abnormal) {
+  private index(uid: string, before: PodView | undefined, after: PodView | undefined): void {
+    const [was, is] = [before?.answer, after?.answer];
+    this.podsByNode.move(uid, was?.node, is?.node);
+    this.podsByNamespace.move(uid, was?.namespace, is?.namespace);
+    this.podsByReason.move(uid, was?.reason, is?.reason);
+    if (is?.abnormal) {
       this.abnormalPods.add(uid);
     } else {
       this.abnormalPods.delete(uid);
     }
+    if (before?.labels !== after?.labels) {
+      for (const [key, index] of this.podsByLabel) {
+        index.move(uid, labelValueKey(before?.labels, key), labelValueKey(after?.labels, key));
+      }
+    }
+  }
+
+  /** The index of a label key, built from every pod at the first use; none past MAX_LABEL_INDEXES keys. */
+  private labelIndex(key: string): UidIndex | undefined {
+    let index = this.podsByLabel.get(key);
+    if (!index && this.podsByLabel.size < MAX_LABEL_INDEXES) {
+      index = new UidIndex();
+      for (const [uid, { view }] of this.pods) {
+        index.move(uid, undefined, labelValueKey(view.labels, key));
+      }
+      this.podsByLabel.set(key, index);
+    }
+    return index;
   }
 
   private reclassify(uid: string, record: boolean): void {
@@ -623,7 +656,8 @@ export class PodStore extends EventEmitter<StoreEvents> {
 
   /**
    * The current pods a filter may match: those of the smallest index among the fields it names
-   * (nodes, namespaces, reasons, abnormal=true), else every pod. A superset: matchesPod decides.
+   * (nodes, namespaces, reasons, abnormal=true, a label selector's `=` and `in` requirements),
+   * else every pod. A superset: matchesPod decides.
    */
   private candidates(f: Filter): Iterable<PodRecord> {
     let best: { sets: Array<ReadonlySet<string>>; size: number } | undefined;
@@ -643,6 +677,12 @@ export class PodStore extends EventEmitter<StoreEvents> {
     }
     if (f.abnormal === true) {
       consider({ sets: [this.abnormalPods], size: this.abnormalPods.size });
+    }
+    for (const { key, values } of f.labels?.required ?? []) {
+      const index = this.labelIndex(key);
+      if (index) {
+        consider(index.of(new Set(values.map((v) => labelValueKey({ [key]: v }, key)!))));
+      }
     }
     return best ? this.records(best.sets) : this.pods.values();
   }
@@ -749,5 +789,23 @@ function toTransition(a: PodAnswer, time: number, deleted: boolean, recovered: b
 }
 
 function sameView(a: PodView, b: PodView): boolean {
-  return JSON.stringify(a.labels) === JSON.stringify(b.labels) && JSON.stringify(a.answer) === JSON.stringify(b.answer);
+  return sameFields(a.labels ?? {}, b.labels ?? {}) && sameFields(a.answer, b.answer);
+}
+
+/** Same keys and values; arrays (the answer's signals) compared as JSON. Runs on every pod event. */
+function sameFields(a: object, b: object): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let keys = 0;
+  for (const key in x) {
+    keys++;
+    const [u, v] = [x[key], y[key]];
+    if (!Object.hasOwn(y, key)) {
+      return false;
+    }
+    if (u !== v && !(Array.isArray(u) && Array.isArray(v) && JSON.stringify(u) === JSON.stringify(v))) {
+      return false;
+    }
+  }
+  return keys === Object.keys(y).length;
 }
