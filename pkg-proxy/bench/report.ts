@@ -88,6 +88,8 @@ export interface SizeResult {
       /** From resuming the proxy to its last event. */
       perSecond: number;
       proxyCpuSeconds: number;
+      /** kube-apiserver and etcd, from resuming the proxy to its last event: what streams the backlog. */
+      serverCpuSeconds: number;
       pausedSeconds: number;
       /** The backlog was too old for the API server's watch cache: the proxy relisted instead. */
       relisted: boolean;
@@ -292,6 +294,12 @@ function sizeTable(r: SizeResult, b: Baseline): string {
     [
       'Churn, catch-up: proxy CPU per watch event → events per CPU-second',
       perCpuSecond(c.catchUp.proxyEvents, c.catchUp.proxyCpuSeconds),
+      '',
+      '',
+    ],
+    [
+      'Churn, catch-up: kube-apiserver and etcd CPU meanwhile (they stream the backlog), per event',
+      `${fmt(c.catchUp.serverCpuSeconds, 1)} s, ${fmt((c.catchUp.serverCpuSeconds / c.catchUp.proxyEvents) * 1e6)} µs`,
       '',
       '',
     ],

@@ -145,6 +145,13 @@ function etcdPid(): number {
   return NaN;
 }
 
+/** CPU seconds used so far by kube-apiserver and etcd. */
+function apiServerCpu(): number {
+  return (
+    processCpuSeconds(Number(readFileSync(join(api!.dir, 'apiserver.pid'), 'utf8'))) + processCpuSeconds(etcdPid())
+  );
+}
+
 /** The RSS of kube-apiserver and etcd, for what limits loading. */
 function apiServerRss(): { apiserver: number; etcd: number } {
   const rssOf = (pid: number) => {
@@ -379,7 +386,7 @@ async function churn(
   };
   const liveRate = live.proxyEvents / ((live.seen.lastAt - live.seen.firstAt) / 1000);
   log(
-    `  API server accepted ${Math.round(apiPerSecond)} updates/s; proxy absorbed ${Math.round(liveRate)} events/s, ${live.seen.lastAt - accepted} ms behind`
+    `  API server accepted ${Math.round(apiPerSecond)} updates/s; proxy absorbed ${Math.round(liveRate)} events/s, ${live.seen.lastAt - accepted} ms behind; proxy CPU ${live.proxyCpuSeconds.toFixed(1)} s`
   );
 
   // The frozen pass must stay well inside the API server's watch cache (at least 75 s of events),
@@ -398,19 +405,22 @@ async function churn(
   }
   const resumedAt = Date.now();
   cpuBefore = p.cpuSeconds();
+  const serverCpuBefore = apiServerCpu();
   await absorbed(frozenUpdates, before.relists);
   const catchUpCpu = p.cpuSeconds() - cpuBefore;
+  const serverCpuSeconds = apiServerCpu() - serverCpuBefore;
   const caught = await p.upserts();
   const after = await counters(p);
   const catchUp = {
     proxyEvents: after.events - before.events,
     perSecond: (after.events - before.events) / ((caught.lastAt - resumedAt) / 1000),
     proxyCpuSeconds: catchUpCpu,
+    serverCpuSeconds,
     pausedSeconds: (resumedAt - pausedAt) / 1000,
     relisted: after.relists > before.relists,
   };
   log(
-    `  ${catchUp.proxyEvents} events in ${((caught.lastAt - resumedAt) / 1000).toFixed(1)} s after resuming: ${Math.round(catchUp.perSecond)} events/s${catchUp.relisted ? ' (relisted: 410 Gone)' : ''}`
+    `  ${catchUp.proxyEvents} events in ${((caught.lastAt - resumedAt) / 1000).toFixed(1)} s after resuming: ${Math.round(catchUp.perSecond)} events/s${catchUp.relisted ? ' (relisted: 410 Gone)' : ''}; CPU: proxy ${catchUpCpu.toFixed(1)} s, kube-apiserver and etcd ${serverCpuSeconds.toFixed(1)} s`
   );
 
   await stopProxy();
