@@ -7,6 +7,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { withoutManagedFields } from './managed-fields.ts';
 
 /** A non-2xx answer; `code` is the HTTP status (also what client-node's errors carry). */
 export class KubeApiError extends Error {
@@ -105,7 +106,7 @@ export class KubeClient {
     if (status < 200 || status > 299) {
       throw new KubeApiError(method, path, status, text);
     }
-    return JSON.parse(text) as T;
+    return JSON.parse(withoutManagedFields(text)) as T;
   }
 
   get<T>(path: string, query: Query = {}, accept?: string): Promise<T> {
@@ -184,7 +185,7 @@ export class KubeClient {
         }
         let event: { type?: unknown; object: T };
         try {
-          event = JSON.parse(line) as typeof event;
+          event = JSON.parse(withoutManagedFields(line)) as typeof event;
         } catch {
           end(new Error(`watch ${path}: a line that is not JSON`));
           return;
