@@ -5,13 +5,13 @@
 // again only after one did.
 import type { PodRecord, PodStore } from '../store/store.ts';
 
-export type SeriesLabels = Record<string, string>;
+type SeriesLabels = Record<string, string>;
 
 /** Label values as the text exposition format escapes them. */
 const escapeValue = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 const escapeHelp = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 
-export function seriesLine(name: string, labels: SeriesLabels, value: number): string {
+function seriesLine(name: string, labels: SeriesLabels, value: number): string {
   let line = `${name}{`;
   let first = true;
   for (const key in labels) {
