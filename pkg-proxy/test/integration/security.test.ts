@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { sharedApiServer } from '../../../tests/cluster/apiserver.ts';
 import { Cluster } from '../../../tests/cluster/driver.ts';
 import { containerStatus, podStatus, readyConditions } from '../../../tests/cluster/kubelet.ts';
+import { POD_FILTER_PARAMS } from '../../src/contract/index.ts';
 import type { RunningProxy } from '../../src/serve.ts';
 import { TOKEN, startProxy, waitReady } from './helpers.ts';
 
@@ -292,15 +293,7 @@ describe('fuzzing the HTTP API', () => {
     '/readyz',
   ];
   const PARAMS = [
-    'namespace',
-    'reason',
-    'category',
-    'initiator',
-    'node',
-    'pod',
-    'abnormal',
-    'labelSelector',
-    'deleted',
+    ...POD_FILTER_PARAMS,
     'limit',
     'sort',
     'from',
