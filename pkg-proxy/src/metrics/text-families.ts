@@ -11,6 +11,9 @@ type SeriesLabels = Record<string, string>;
 const escapeValue = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 const escapeHelp = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 
+/** A label set's key among its family's series. */
+const keyOf = (labels: SeriesLabels) => Object.values(labels).join('\0');
+
 function seriesLine(name: string, labels: SeriesLabels, value: number): string {
   let line = `${name}{`;
   let first = true;
@@ -93,21 +96,26 @@ export class CountFamily extends Family {
     this.name = name;
     this.labelsOf = labelsOf;
     for (const pod of store.currentPods()) {
-      this.add(pod, 1);
+      this.add(this.labelsOf(pod), 1);
     }
     store.on('pod', (_uid, before, after) => {
-      if (before) {
-        this.add(before, -1);
+      const was = before && this.labelsOf(before);
+      const is = after && this.labelsOf(after);
+      // Most pod events leave the pod's labels here as they were.
+      if (was && is && keyOf(was) === keyOf(is)) {
+        return;
       }
-      if (after) {
-        this.add(after, 1);
+      if (was) {
+        this.add(was, -1);
+      }
+      if (is) {
+        this.add(is, 1);
       }
     });
   }
 
-  private add(pod: PodRecord, n: number): void {
-    const labels = this.labelsOf(pod);
-    const key = Object.values(labels).join('\0');
+  private add(labels: SeriesLabels, n: number): void {
+    const key = keyOf(labels);
     const count = this.counts.get(key);
     if (!count) {
       this.counts.set(key, { labels, n });
@@ -135,7 +143,7 @@ export class CounterFamily extends Family {
   }
 
   inc(labels: SeriesLabels): void {
-    const key = Object.values(labels).join('\0');
+    const key = keyOf(labels);
     const series = this.series.get(key) ?? { value: 0, line: '' };
     series.value++;
     series.line = seriesLine(this.name, labels, series.value);
