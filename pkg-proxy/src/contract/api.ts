@@ -68,8 +68,7 @@ export function workloadKey(item: { namespace: string; workloadKind: string; wor
 
 /**
  * The order of text in answers (groups, counts' ties, pods by namespace then name): code unit by
- * code unit, as Kubernetes names are ASCII. Unlike localeCompare it does not depend on the
- * locale, and it is fast enough to sort 150,000 pods per request.
+ * code unit, as Kubernetes names are ASCII. Unlike localeCompare it does not depend on the locale.
  */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
