@@ -378,10 +378,10 @@ describe('the chart, rendered', () => {
     const objects = await render([
       'extraObjects[0].apiVersion=v1',
       'extraObjects[0].kind=ConfigMap',
-      'extraObjects[0].metadata.name={{ .Release.Name }}-extra',
+      'extraObjects[0].metadata.name=extra-{{ .Release.Name }}',
       `image.digest=${digest}`,
     ]);
-    assert.equal(one(objects, 'ConfigMap').metadata.name, `${RELEASE}-extra`);
+    assert.equal(one(objects, 'ConfigMap').metadata.name, `extra-${RELEASE}`);
     assert.equal(proxyContainer(objects).image, `ghcr.io/podreasons/podreasons-proxy:0.1.0@${digest}`);
     assert.equal(proxyContainer(rendered.default).image, 'ghcr.io/podreasons/podreasons-proxy:0.1.0');
     await assert.rejects(render(['image.digest=latest']), /digest/);
