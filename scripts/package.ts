@@ -1,5 +1,5 @@
 // `npm run package`: the built plugin as Grafana installs it. The zip holds one top-level folder
-// named after the plugin id with dist/'s files in it (what `grafana cli --pluginUrl`, GF_INSTALL_PLUGINS
+// named after the plugin id with dist/'s files in it (what `grafana cli --pluginUrl`, GF_PLUGINS_PREINSTALL_SYNC
 // and the Helm chart's `plugins` list unpack into the plugin directory), next to a SHA-256 checksum
 // file in the format of `sha256sum`, so `sha256sum -c` checks a download.
 import { createHash } from 'node:crypto';

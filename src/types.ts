@@ -59,9 +59,17 @@ export interface PodReasonsOptions extends DataSourceJsonData {
    * proxy reads this jsonData key itself, for route requests too; the plugin never uses it.
    */
   tlsSkipVerify?: boolean;
+  /** Verify the proxy's certificate against secureJsonData.tlsCACert (Grafana's data proxy reads it). */
+  tlsAuthWithCACert?: boolean;
+  /** Present secureJsonData.tlsClientCert and tlsClientKey to the proxy. */
+  tlsAuth?: boolean;
 }
 
 /** Write-only settings: Grafana keeps them server-side and adds them in the route. */
 export interface PodReasonsSecureOptions {
   token?: string;
+  /** PEM: the CA that signed the proxy's certificate, for a private CA. */
+  tlsCACert?: string;
+  tlsClientCert?: string;
+  tlsClientKey?: string;
 }

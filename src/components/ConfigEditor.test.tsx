@@ -64,6 +64,23 @@ describe('ConfigEditor', () => {
     expect(last().jsonData).toEqual({ proxyUrl: 'https://proxy', tlsSkipVerify: true });
   });
 
+  it("keeps a private CA's certificate write-only, and turns on Grafana's verification against it", async () => {
+    const { last } = setup({ jsonData: { proxyUrl: 'https://proxy' } });
+    await userEvent.type(screen.getByLabelText(/^CA certificate/), 'P');
+    expect(last().secureJsonData).toEqual({ tlsCACert: 'P' });
+    expect(last().jsonData).toEqual({ proxyUrl: 'https://proxy', tlsAuthWithCACert: true });
+  });
+
+  it('turns the client certificate on with it, and off with its reset', async () => {
+    const { last } = setup({ jsonData: { tlsAuth: true }, secureJsonFields: { tlsClientCert: true } });
+    await userEvent.type(screen.getByLabelText(/^Client key/), 'K');
+    expect(last().secureJsonData).toEqual({ tlsClientKey: 'K' });
+    expect(last().jsonData).toEqual({ tlsAuth: true });
+    await userEvent.click(screen.getAllByRole('button', { name: 'Reset' })[0]);
+    expect(last().jsonData).toEqual({ tlsAuth: false });
+    expect(last().secureJsonFields).toEqual({ tlsClientCert: false });
+  });
+
   it('explains how to run the proxy', () => {
     setup();
     expect(screen.getByText('npx podreasons serve')).toBeInTheDocument();

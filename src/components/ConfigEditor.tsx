@@ -1,11 +1,33 @@
 import React, { ChangeEvent } from 'react';
 import { css } from '@emotion/css';
 import { DataSourcePluginOptionsEditorProps, GrafanaTheme2 } from '@grafana/data';
-import { Field, Input, SecretInput, Stack, Switch, Text, TextLink, useStyles2 } from '@grafana/ui';
+import { Field, Input, SecretInput, SecretTextArea, Stack, Switch, Text, TextLink, useStyles2 } from '@grafana/ui';
 
 import { PodReasonsOptions, PodReasonsSecureOptions } from '../types';
 
 type Props = DataSourcePluginOptionsEditorProps<PodReasonsOptions, PodReasonsSecureOptions>;
+
+/** The PEM fields of Grafana's data proxy TLS settings, and the jsonData switch each one turns on. */
+const PEM_FIELDS = [
+  {
+    key: 'tlsCACert',
+    flag: 'tlsAuthWithCACert',
+    label: 'CA certificate',
+    description: 'For an https proxy whose certificate a private CA signed (PEM): Grafana verifies it against this CA.',
+  },
+  {
+    key: 'tlsClientCert',
+    flag: 'tlsAuth',
+    label: 'Client certificate',
+    description: 'Optional (PEM): sent to a proxy behind a TLS terminator that asks for one.',
+  },
+  {
+    key: 'tlsClientKey',
+    flag: 'tlsAuth',
+    label: 'Client key',
+    description: "The client certificate's private key (PEM).",
+  },
+] as const;
 
 /** Why Grafana's server could not use this proxy URL, or undefined when it can. */
 export function proxyUrlProblem(value: string | undefined): string | undefined {
@@ -112,6 +134,34 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           }
         />
       </Field>
+
+      {PEM_FIELDS.map(({ key, flag, label, description }) => (
+        <Field key={key} label={label} description={description}>
+          <SecretTextArea
+            id={`podreasons-${key}`}
+            cols={60}
+            rows={4}
+            isConfigured={Boolean(secureJsonFields?.[key])}
+            value={secureJsonData?.[key] ?? ''}
+            placeholder="-----BEGIN CERTIFICATE-----"
+            onChange={(event: ChangeEvent<HTMLTextAreaElement>) =>
+              onOptionsChange({
+                ...options,
+                jsonData: { ...jsonData, [flag]: true },
+                secureJsonData: { ...secureJsonData, [key]: event.currentTarget.value },
+              })
+            }
+            onReset={() =>
+              onOptionsChange({
+                ...options,
+                jsonData: { ...jsonData, [flag]: false },
+                secureJsonFields: { ...secureJsonFields, [key]: false },
+                secureJsonData: { ...secureJsonData, [key]: '' },
+              })
+            }
+          />
+        </Field>
+      ))}
 
       <Field
         label="Skip TLS certificate verification"

@@ -88,3 +88,25 @@ test('every file plugin.json names is in the package: logos and screenshots', ()
     }
   }
 });
+
+test('the packaged README is src/README.md, for the catalog: no relative links, and every image it shows is in the zip', () => {
+  const readme = text('README.md');
+  assert.equal(
+    readme,
+    readFileSync(path.join(root, 'src/README.md'), 'utf8'),
+    'the catalog README, not the developer one'
+  );
+  const targets = [...readme.matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+  assert.ok(targets.length > 0);
+  for (const target of targets) {
+    assert.match(target, /^https:\/\//, `a relative link: ${target}`);
+  }
+  const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+  assert.ok(images.length > 0);
+  for (const image of images) {
+    // An image's URL is the repository's src/ file, which the zip carries at the same path.
+    const inSource = image.split('/main/src/')[1];
+    assert.ok(inSource, `${image} is not a file of src/`);
+    assert.ok(`${source.id}/${inSource}` in files, `${inSource} is not in the zip`);
+  }
+});

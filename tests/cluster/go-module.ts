@@ -22,7 +22,7 @@ export interface GoModuleCommand {
 }
 
 /** Downloads the module's source into the Go module cache (read-only there); returns its directory. */
-async function downloadModule(module: string, version: string): Promise<string> {
+export async function downloadModule(module: string, version: string): Promise<string> {
   try {
     const { stdout } = await promisify(execFile)('go', ['mod', 'download', '-json', `${module}@${version}`], {
       maxBuffer: 1024 * 1024,

@@ -98,9 +98,11 @@ describe('docker-compose.yaml', () => {
       assert.ok(grafana.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS.split(',').includes(PLUGIN_ID));
     });
 
-    test('installs the plugin from the zip of `npm run package`, as "URL;plugin id" like any plugin zip', () => {
-      const [url, id] = grafana.environment.GF_INSTALL_PLUGINS.split(';');
+    test('installs the plugin from the zip of `npm run package`, as "id@version@URL" like any plugin zip', () => {
+      assert.equal(grafana.environment.GF_INSTALL_PLUGINS, undefined, 'deprecated');
+      const [id, version, url] = grafana.environment.GF_PLUGINS_PREINSTALL_SYNC.split('@');
       assert.equal(id, PLUGIN_ID);
+      assert.equal(version, readJson('package.json').version);
       // Grafana reads a local path as the URL; the zip comes from a read-only mount of the package folder.
       const mount = mounts.find((m: any) => url.startsWith(`${m.target}/`));
       assert.ok(mount, `${url} is in no mounted folder`);
@@ -264,12 +266,7 @@ describe('images built from the repository root', () => {
       ...execForm(final.find((i) => i.keyword === 'ENTRYPOINT')!.args),
       ...execForm(final.find((i) => i.keyword === 'CMD')!.args),
     ];
-    assert.deepEqual(entry, [
-      'node',
-      '--max-semi-space-size=2',
-      'pkg-proxy/dist/podreasons.mjs',
-      'serve',
-    ]);
+    assert.deepEqual(entry, ['node', '--max-semi-space-size=2', 'pkg-proxy/dist/podreasons.mjs', 'serve']);
     const listen = final.find((i) => i.keyword === 'ENV' && i.args.startsWith('PODREASONS_LISTEN='));
     assert.equal(listen?.args, 'PODREASONS_LISTEN=0.0.0.0:8080');
   });

@@ -5,12 +5,13 @@
 // the proxy running on its ServiceAccount's token, and that account's permissions as the server
 // sees them.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { downloadModule } from '../cluster/go-module.ts';
 import { helm } from '../cluster/helm.ts';
 import { execForm, imageNodeOptions, parseDockerfile } from './dockerfile.ts';
 import { apiServer, kubeRequest, objectPath, serverSideApply, serviceAccountKubeconfig } from './kube.ts';
@@ -113,11 +114,13 @@ describe('the chart, rendered', () => {
       'ClusterRole',
       'ClusterRoleBinding',
       'Deployment',
+      'Pod',
       'Secret',
       'Service',
       'ServiceAccount',
     ]);
-    for (const obj of objects.filter((o) => !o.kind.startsWith('Cluster'))) {
+    assert.equal(one(objects, 'Pod').metadata.annotations['helm.sh/hook'], 'test', 'the only pod is the test hook');
+    for (const obj of objects.filter((o) => !o.kind.startsWith('Cluster') && o.kind !== 'Pod')) {
       assert.equal(obj.metadata.namespace, NAMESPACE, `${obj.kind} in the release namespace`);
     }
     assert.deepEqual(one(objects, 'ClusterRole').rules, [
@@ -230,7 +233,10 @@ describe('the chart, rendered', () => {
     assert.ok(selects(budget.spec.selector.matchLabels, deployment.spec.template.metadata.labels));
     assert.deepEqual(deployment.spec.template.metadata.annotations, { 'karpenter.sh/do-not-disrupt': 'true' });
     assert.equal(find(rendered.default, 'PodDisruptionBudget').length, 0, 'one replica would block every drain');
-    assert.equal(one(rendered.default, 'Deployment').spec.template.metadata.annotations, undefined);
+    // Without a claim a move loses the history: Karpenter is told not to disrupt it by default.
+    assert.deepEqual(one(rendered.default, 'Deployment').spec.template.metadata.annotations, {
+      'karpenter.sh/do-not-disrupt': 'true',
+    });
   });
 
   test("nodeOptions: the image's command with other Node options; by default the image's own", async () => {
@@ -294,6 +300,91 @@ describe('the chart, rendered', () => {
     assert.deepEqual(endpoint.relabelings, [{ action: 'replace', targetLabel: 'job', replacement: 'podreasons' }]);
     const rules = readYaml(PROMETHEUS_RULES).groups.flatMap((g: any) => g.rules);
     assert.ok(rules.some((r: any) => r.expr.includes('up{job="podreasons"}')));
+  });
+
+  test('a metrics token and TLS: the proxy gets the flags, and the probes and the ServiceMonitor follow', async () => {
+    const objects = await render([
+      ...KUBE_PROMETHEUS_STACK,
+      'metricsAuth.existingSecret=podreasons-metrics',
+      'tls.existingSecret=podreasons-tls',
+      'serviceMonitor.namespace=monitoring',
+      'serviceMonitor.scrapeTimeout=10s',
+      'serviceMonitor.metricRelabelings[0].action=labeldrop',
+      'serviceMonitor.metricRelabelings[0].regex=uid',
+    ]);
+    const container = proxyContainer(objects);
+    const mountOf = (flag: string) => {
+      const file = flagValue(container.args, flag)!;
+      const mount = container.volumeMounts.find((m: any) => file.startsWith(`${m.mountPath}/`));
+      return podSpec(objects).volumes.find((v: any) => v.name === mount.name).secret;
+    };
+    assert.equal(mountOf('--metrics-token-file').secretName, 'podreasons-metrics');
+    assert.equal(mountOf('--tls-cert').secretName, 'podreasons-tls');
+    assert.equal(mountOf('--tls-key').secretName, 'podreasons-tls');
+    assert.equal(container.readinessProbe.httpGet.scheme, 'HTTPS');
+    assert.equal(container.livenessProbe.httpGet.scheme, 'HTTPS');
+    const monitor = one(objects, 'ServiceMonitor');
+    assert.equal(monitor.metadata.namespace, 'monitoring');
+    assert.deepEqual(monitor.spec.namespaceSelector, { matchNames: [NAMESPACE] });
+    const [endpoint] = monitor.spec.endpoints;
+    assert.equal(endpoint.scheme, 'https');
+    assert.equal(endpoint.scrapeTimeout, '10s');
+    assert.deepEqual(endpoint.authorization, {
+      type: 'Bearer',
+      credentials: { name: 'podreasons-metrics', key: 'token' },
+    });
+    assert.deepEqual(endpoint.tlsConfig, {
+      serverName: `${RELEASE}.${NAMESPACE}.svc`,
+      ca: { secret: { name: 'podreasons-tls', key: 'ca.crt' } },
+    });
+    assert.deepEqual(endpoint.metricRelabelings, [{ action: 'labeldrop', regex: 'uid' }]);
+    const [configMap] = labelled(objects, 'grafana_datasource');
+    const [datasource] = parseYamlDocuments(Object.values(configMap.data)[0] as string)[0].datasources;
+    assert.equal(datasource.jsonData.proxyUrl, `https://${RELEASE}.${NAMESPACE}.svc:8080`);
+    assert.equal(datasource.jsonData.tlsAuthWithCACert, true);
+    assert.equal(datasource.secureJsonData.tlsCACert, '${PODREASONS_CA_CERT}');
+    const endpointDefaults = one(rendered['kube-prometheus-stack'], 'ServiceMonitor').spec.endpoints[0];
+    assert.equal(endpointDefaults.scheme, 'http');
+    assert.equal(endpointDefaults.authorization, undefined);
+    await assert.rejects(render(['extraArgs={--tls-cert=/x.pem}']), /tls\.existingSecret instead/);
+    await assert.rejects(render(['extraArgs={--metrics-token-file=/t}']), /metricsAuth\.existingSecret instead/);
+  });
+
+  test('persistence.size: a claim of its own, Recreate, and Karpenter may move the pod', async () => {
+    const objects = await render(['persistence.enabled=true', 'persistence.size=2Gi', 'persistence.storageClass=gp3']);
+    const claim = one(objects, 'PersistentVolumeClaim');
+    assert.deepEqual(claim.spec, {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: 'gp3',
+      resources: { requests: { storage: '2Gi' } },
+    });
+    assert.equal(claim.metadata.annotations['helm.sh/resource-policy'], 'keep');
+    const deployment = one(objects, 'Deployment');
+    assert.deepEqual(
+      deployment.spec.template.spec.volumes.find((v: any) => v.name === 'data'),
+      { name: 'data', persistentVolumeClaim: { claimName: claim.metadata.name } }
+    );
+    assert.deepEqual(deployment.spec.strategy, { type: 'Recreate' });
+    assert.equal(deployment.spec.template.metadata.annotations, undefined, 'the data follows the pod');
+    assert.equal(one(rendered.default, 'Deployment').spec.strategy, undefined);
+    await assert.rejects(
+      render(['persistence.enabled=true', 'persistence.size=2Gi', 'replicaCount=2']),
+      /replicaCount: 1/
+    );
+  });
+
+  test('extraObjects go through tpl; the image can be pinned by digest', async () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const objects = await render([
+      'extraObjects[0].apiVersion=v1',
+      'extraObjects[0].kind=ConfigMap',
+      'extraObjects[0].metadata.name=extra-{{ .Release.Name }}',
+      `image.digest=${digest}`,
+    ]);
+    assert.equal(one(objects, 'ConfigMap').metadata.name, `extra-${RELEASE}`);
+    assert.equal(proxyContainer(objects).image, `ghcr.io/podreasons/podreasons-proxy:0.1.0@${digest}`);
+    assert.equal(proxyContainer(rendered.default).image, 'ghcr.io/podreasons/podreasons-proxy:0.1.0');
+    await assert.rejects(render(['image.digest=latest']), /digest/);
   });
 
   test('kube-prometheus-stack: the PrometheusRule holds exactly the groups of rules.yml', () => {
@@ -407,110 +498,26 @@ describe('the chart, rendered', () => {
 });
 
 /**
- * The Prometheus Operator's CRDs are not part of Kubernetes. These stand-ins declare only the
- * fields this chart sets, typed as in the operator's API reference, so that strict validation
- * rejects a misspelt or mistyped field; they prove nothing about fields they do not declare.
+ * The Prometheus Operator's CRDs, as its Go module ships them (the version kube-prometheus-stack
+ * 88.5.3 runs): strict field validation rejects a misspelt or mistyped field anywhere in them.
  */
-const duration = { type: 'string', pattern: '^(0|(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$' };
-const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
-const operatorCrd = (kind: string, spec: object) => {
-  const plural = `${kind.toLowerCase()}s`;
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.monitoring.coreos.com` },
-    spec: {
-      group: 'monitoring.coreos.com',
-      scope: 'Namespaced',
-      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase() },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: { openAPIV3Schema: { type: 'object', properties: { spec } } },
-        },
-      ],
-    },
-  };
+const PROMETHEUS_OPERATOR = { module: 'github.com/prometheus-operator/prometheus-operator', version: 'v0.93.1' };
+const operatorCrds = async (): Promise<any[]> => {
+  const dir = join(
+    await downloadModule(PROMETHEUS_OPERATOR.module, PROMETHEUS_OPERATOR.version),
+    'example/prometheus-operator-crd'
+  );
+  return ['servicemonitors', 'prometheusrules'].map((plural) =>
+    parse(readFileSync(join(dir, `monitoring.coreos.com_${plural}.yaml`), 'utf8'))
+  );
 };
-const OPERATOR_CRDS = [
-  operatorCrd('ServiceMonitor', {
-    type: 'object',
-    required: ['selector'],
-    properties: {
-      jobLabel: { type: 'string' },
-      selector: { type: 'object', properties: { matchLabels: stringMap } },
-      namespaceSelector: {
-        type: 'object',
-        properties: { any: { type: 'boolean' }, matchNames: { type: 'array', items: { type: 'string' } } },
-      },
-      endpoints: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            port: { type: 'string' },
-            path: { type: 'string' },
-            scheme: { type: 'string', enum: ['http', 'https'] },
-            interval: duration,
-            honorLabels: { type: 'boolean' },
-            relabelings: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  action: { type: 'string', enum: ['replace', 'keep', 'drop', 'labelmap', 'labeldrop', 'labelkeep'] },
-                  sourceLabels: { type: 'array', items: { type: 'string' } },
-                  regex: { type: 'string' },
-                  targetLabel: { type: 'string' },
-                  replacement: { type: 'string' },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-  }),
-  operatorCrd('PrometheusRule', {
-    type: 'object',
-    properties: {
-      groups: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['name'],
-          properties: {
-            name: { type: 'string', minLength: 1 },
-            interval: duration,
-            rules: {
-              type: 'array',
-              items: {
-                type: 'object',
-                required: ['expr'],
-                properties: {
-                  alert: { type: 'string' },
-                  record: { type: 'string' },
-                  expr: { 'x-kubernetes-int-or-string': true },
-                  for: duration,
-                  labels: stringMap,
-                  annotations: stringMap,
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-  }),
-];
 
 describe('on a real API server', () => {
   let admin: KubeConfig;
   let adminKubeconfig: string[];
   let release: () => Promise<void>;
   let proxy: Started | undefined;
+  let crds: any[] = [];
 
   const apply = async (obj: any, dryRun: boolean) => {
     const res = await serverSideApply(admin, obj, dryRun);
@@ -578,7 +585,7 @@ describe('on a real API server', () => {
     const status: any = await (
       await fetch(`${url}/api/v1/status`, { headers: { Authorization: `Bearer ${token}` } })
     ).json();
-    return { kc, status };
+    return { kc, status, url, token };
   };
 
   before(async () => {
@@ -590,7 +597,8 @@ describe('on a real API server', () => {
     for (const name of WATCHED) {
       await apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, false);
     }
-    for (const crd of OPERATOR_CRDS) {
+    crds = await operatorCrds();
+    for (const crd of crds) {
       await apply(crd, false);
     }
   });
@@ -598,7 +606,7 @@ describe('on a real API server', () => {
   after(async () => {
     await proxy?.stop();
     await helm(['uninstall', RELEASE, '--namespace', NAMESPACE, ...adminKubeconfig]).catch(() => undefined);
-    for (const crd of OPERATOR_CRDS) {
+    for (const crd of crds) {
       await kubeRequest(admin, 'DELETE', objectPath(crd));
     }
     await release?.();
@@ -633,7 +641,7 @@ describe('on a real API server', () => {
     assert.match(res.body.message, /violates PodSecurity "restricted:latest": allowPrivilegeEscalation/);
   });
 
-  test('the CRD stand-ins reject a misspelt field', async () => {
+  test("the operator's CRDs reject a misspelt field", async () => {
     const monitor = structuredClone(one(rendered['kube-prometheus-stack'], 'ServiceMonitor'));
     monitor.spec.endpoints[0].honourLabels = true;
     const res = await serverSideApply(admin, monitor, true);
@@ -699,6 +707,20 @@ describe('on a real API server', () => {
       );
       assert.ok(!rule.resources.includes('secrets') && !rule.resources.includes('*'), JSON.stringify(rule));
     }
+    await proxy!.stop();
+  });
+
+  test('the `helm test` pod passes against the running proxy, and fails against a wrong token', async () => {
+    const objects = rendered['kube-prometheus-stack'];
+    const { url, token } = await startProxy(objects);
+    const hook = one(objects, 'Pod');
+    const [container] = hook.spec.containers;
+    const env = (value: string) => ({ PATH: process.env.PATH, PODREASONS_URL: url, PODREASONS_TOKEN: value });
+    const [command, ...args] = container.command;
+    assert.equal(command, 'node');
+    const { stdout } = await run(process.execPath, args, { env: env(token) });
+    assert.match(stdout, /is ready and answers with the token/);
+    await assert.rejects(run(process.execPath, args, { env: env('not-the-token') }), /with the token answered 401/);
     await proxy!.stop();
   });
 

@@ -45,7 +45,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{/* The URL Grafana's server reaches the proxy at. */}}
 {{- define "podreasons.serviceUrl" -}}
-{{- printf "http://%s.%s.svc:%d" (include "podreasons.fullname" .) .Release.Namespace (int .Values.service.port) }}
+{{- printf "%s://%s:%d" (include "podreasons.scheme" .) (include "podreasons.serviceHost" .) (int .Values.service.port) }}
 {{- end }}
 
 {{/* Read-only rules on what the proxy watches; nodes are cluster-scoped, so only the ClusterRole has them. */}}
