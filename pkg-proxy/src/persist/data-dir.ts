@@ -38,6 +38,9 @@ function checkWritable(dir: string): void {
   }
 }
 
+/** SQLITE_IOERR (its extended codes too) and SQLITE_FULL: the disk failed, not the file. */
+const cannotWrite = (err: unknown) => [10, 13].includes(((err as { errcode?: number }).errcode ?? 0) & 0xff);
+
 /** Renames the database and its WAL files to podreasons.<time>.unreadable.db*, which SQLite can still open. */
 function moveAside(dir: string): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -125,6 +128,10 @@ export class DataDir {
     try {
       state = load(file, scope);
     } catch (err) {
+      if (cannotWrite(err)) {
+        // A full disk is no damage: the store stays where it is for a start with space.
+        throw new UsageError(`cannot write the data directory ${dir}: ${(err as Error).message}`);
+      }
       movedAside = moveAside(dir);
       log.warn(
         { dataDir: dir, movedTo: movedAside, err: (err as Error).message },
