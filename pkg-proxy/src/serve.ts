@@ -101,6 +101,7 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
   const recovery = new Recovery({
     previous: loaded && {
       lastSeen: loaded.state.meta.lastSeen,
+      watchedUntil: loaded.watchedUntil,
       answers: loaded.state.meta.answersComplete && loaded.state.meta.scope === scope ? loaded.state.answers : null,
       lastKnown: loaded.state.answers,
       transitions: loaded.state.transitions,
@@ -148,7 +149,12 @@ export async function serve(opts: ServeOptions, log: Logger = pino({ level: opts
           healthy: w.state === 'synced',
           lastSync: w.lastActivity,
         }));
-  const metrics = new Metrics({ store, ksmCompatible: opts.ksmCompatibleMetrics, watchHealth });
+  const metrics = new Metrics({
+    store,
+    ksmCompatible: opts.ksmCompatibleMetrics,
+    watchHealth,
+    persistenceWriteFailures: dataDir ? () => dataDir.writeFailures : undefined,
+  });
   /** Every first list is in (cluster.start() resolved), and what they prove is recorded. */
   let listed = false;
   let caughtUp = false;

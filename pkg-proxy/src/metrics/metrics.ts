@@ -18,6 +18,8 @@ export interface MetricsOptions {
   store: PodStore;
   ksmCompatible: boolean;
   watchHealth(): WatchHealth[];
+  /** Failed writes of --data-dir so far; without one the family is not exposed. */
+  persistenceWriteFailures?: () => number;
 }
 
 export class Metrics {
@@ -162,6 +164,18 @@ export class Metrics {
         this.set({ kind: 'owners' }, c.owners);
       },
     });
+    const writeFailures = opts.persistenceWriteFailures;
+    if (writeFailures) {
+      new Counter({
+        name: 'podreasons_persistence_write_failures_total',
+        help: 'Writes of the data directory that failed (each retry counts); the history is kept in memory until one succeeds.',
+        registers,
+        collect() {
+          this.reset();
+          this.inc(writeFailures());
+        },
+      });
+    }
     this.httpDuration = new Histogram({
       name: 'podreasons_http_request_duration_seconds',
       help: 'HTTP request durations by route.',

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { UsageError } from '../cli/errors.ts';
 import { DATABASE_FILE, openDatabase, readState, writeMeta, type StoredState } from './database.ts';
+import { WATCHED_MARK_FILE, readWatchedMark } from './watched-mark.ts';
 import type { Batch, Bounds, WriterData, WriterReply, WriterRequest } from './writer.ts';
 
 // The writer thread's module sits beside this one: writer.ts among the sources, writer.mjs beside a
@@ -19,6 +20,8 @@ export interface Loaded {
   state: StoredState;
   /** Where an unreadable store was moved, if one was. */
   movedAside: string | null;
+  /** Until when the last run watched, even when it could not write its history (watched-mark.ts). */
+  watchedUntil: number | null;
 }
 
 /** Fails with a one-line UsageError when the directory cannot be created or written. */
@@ -34,6 +37,9 @@ function checkWritable(dir: string): void {
     throw new UsageError(`cannot write the data directory ${dir}: ${e.code ?? e.message}`);
   }
 }
+
+/** SQLITE_IOERR (its extended codes too) and SQLITE_FULL: the disk failed, not the file. */
+const cannotWrite = (err: unknown) => [10, 13].includes(((err as { errcode?: number }).errcode ?? 0) & 0xff);
 
 /** Renames the database and its WAL files to podreasons.<time>.unreadable.db*, which SQLite can still open. */
 function moveAside(dir: string): string {
@@ -67,8 +73,10 @@ function load(file: string, scope: string): StoredState {
 
 export class DataDir {
   readonly dir: string;
-  /** Why writing stopped (disk full, damage found while running); null while it works. */
+  /** Why the last write failed (disk full, damage found while running); null while writing works. */
   failure: string | null = null;
+  /** Failed write attempts since the start (each retry counts). */
+  writeFailures = 0;
   /** Bytes in use, and transitions on disk, after the last write. */
   bytes = 0;
   transitions = 0;
@@ -77,29 +85,33 @@ export class DataDir {
   private nextId = 1;
   private closing: Promise<void> | undefined;
   private exited = false;
+  /** The writer thread is gone: nothing is written any more. */
+  private stopped = false;
   private readonly waiting = new Map<number, () => void>();
 
   private constructor(dir: string, bounds: Bounds, log: Logger) {
     this.dir = dir;
     this.log = log;
     this.worker = new Worker(WRITER, {
-      workerData: { file: join(dir, DATABASE_FILE), bounds } satisfies WriterData,
+      workerData: {
+        file: join(dir, DATABASE_FILE),
+        markFile: join(dir, WATCHED_MARK_FILE),
+        bounds,
+      } satisfies WriterData,
     });
     this.worker.on('message', (reply: WriterReply) => {
       if (reply.type === 'written') {
-        this.bytes = reply.bytes;
-        this.transitions = reply.transitions;
-        this.waiting.get(reply.id)?.();
-        this.waiting.delete(reply.id);
+        this.written(reply);
       } else if (reply.type === 'failed') {
-        this.fail(reply.message);
+        this.writeFailures++;
+        this.fail(reply.message, reply.retryInMs);
       }
     });
-    this.worker.on('error', (err) => this.fail(err.message));
+    this.worker.on('error', (err) => this.stop(err.message));
     this.worker.once('exit', () => {
       this.exited = true;
       if (!this.closing) {
-        this.fail('the writer stopped');
+        this.stop('the writer stopped');
       }
     });
   }
@@ -116,6 +128,10 @@ export class DataDir {
     try {
       state = load(file, scope);
     } catch (err) {
+      if (cannotWrite(err)) {
+        // A full disk is no damage: the store stays where it is for a start with space.
+        throw new UsageError(`cannot write the data directory ${dir}: ${(err as Error).message}`);
+      }
       movedAside = moveAside(dir);
       log.warn(
         { dataDir: dir, movedTo: movedAside, err: (err as Error).message },
@@ -123,33 +139,60 @@ export class DataDir {
       );
       state = load(file, scope);
     }
-    return { dataDir: new DataDir(dir, bounds, log), state, movedAside };
+    const watchedUntil = readWatchedMark(join(dir, WATCHED_MARK_FILE));
+    return { dataDir: new DataDir(dir, bounds, log), state, movedAside, watchedUntil };
   }
 
-  private fail(message: string): void {
+  private written(reply: Extract<WriterReply, { type: 'written' }>): void {
+    this.bytes = reply.bytes;
+    this.transitions = reply.transitions;
     if (this.failure) {
-      return;
+      this.log.info({ dataDir: this.dir }, 'writing the data directory again');
+      this.failure = null;
+    }
+    // A batch written after a failure holds every batch sent before it.
+    for (const [id, done] of this.waiting) {
+      if (id <= reply.id) {
+        done();
+        this.waiting.delete(id);
+      }
+    }
+  }
+
+  /** Logs the first failure of a run of them; the writer keeps the batch and retries. */
+  private fail(message: string, retryInMs: number | null): void {
+    if (!this.failure) {
+      this.log.error(
+        { dataDir: this.dir, err: message, retryInMs },
+        'cannot write the data directory: history is kept in memory until it can'
+      );
     }
     this.failure = message;
-    this.log.error(
-      { dataDir: this.dir, err: message },
-      'cannot write the data directory: history is kept in memory only'
-    );
     for (const done of this.waiting.values()) {
       done();
     }
     this.waiting.clear();
   }
 
-  /** Queues one batch; the promise resolves once it is committed (or writing failed). */
+  private stop(message: string): void {
+    this.stopped = true;
+    this.fail(message, null);
+  }
+
+  /**
+   * Queues one batch; the promise resolves once it is committed, at once while writing fails
+   * (the writer keeps the batch until it can write it).
+   */
   write(batch: Omit<Batch, 'id'>): Promise<void> {
-    if (this.failure || this.closing) {
+    if (this.stopped || this.closing) {
       return Promise.resolve();
     }
     const id = this.nextId++;
-    const written = new Promise<void>((resolve) => this.waiting.set(id, resolve));
     this.worker.postMessage({ type: 'batch', batch: { ...batch, id } } satisfies WriterRequest);
-    return written;
+    if (this.failure) {
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => this.waiting.set(id, resolve));
   }
 
   /** Commits what was sent, checkpoints the WAL and stops the writer. */

@@ -1,10 +1,12 @@
 // The database writer, in a worker thread of its own: node:sqlite is synchronous, and a commit or a
 // WAL checkpoint (an fsync) must never hold up the thread that reads the watches. The main thread
 // sends a batch about once a second (persistence.ts); each batch is one transaction, followed by
-// the trims that keep the store within its bounds.
+// the trims that keep the store within its bounds. A batch that cannot be written (a full disk) is
+// kept, merged with the next ones, and retried with backoff until it can.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PodView, Transition } from '../store/store.ts';
 import { openDatabase, writeMeta, type KnownAnswer } from './database.ts';
+import { WATCHED_MARK_FILE, WatchedMark } from './watched-mark.ts';
 
 export interface Bounds {
   historyMaxCount: number;
@@ -15,6 +17,8 @@ export interface Bounds {
 
 export interface WriterData {
   file: string;
+  /** The watched-until mark (watched-mark.ts), written before the batch that carries `lastSeen`. */
+  markFile: string;
   bounds: Bounds;
 }
 
@@ -33,12 +37,13 @@ export interface Batch {
 export type WriterRequest = { type: 'batch'; batch: Batch } | { type: 'close' };
 export type WriterReply =
   | { type: 'written'; id: number; bytes: number; transitions: number }
-  | { type: 'failed'; message: string }
+  | { type: 'failed'; message: string; retryInMs: number }
   | { type: 'closed' };
 
-const { file, bounds } = workerData as WriterData;
+const { file, markFile, bounds } = workerData as WriterData;
 const port = parentPort!;
 const db = openDatabase(file);
+const mark = new WatchedMark(markFile);
 
 const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 const pragma = (name: string) => (db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[name];
@@ -66,6 +71,7 @@ const dropOldestTombstones = db.prepare(
 let transitions = count('transitions');
 
 function write(batch: Batch): void {
+  const before = transitions;
   db.exec('BEGIN');
   try {
     for (const t of batch.transitions) {
@@ -85,7 +91,12 @@ function write(batch: Batch): void {
     trim(batch.now);
     db.exec('COMMIT');
   } catch (err) {
-    db.exec('ROLLBACK');
+    transitions = before;
+    // SQLite rolls back by itself on some errors (SQLITE_FULL among them): a second ROLLBACK
+    // would replace the real error with "no transaction is active".
+    if (db.isTransaction) {
+      db.exec('ROLLBACK');
+    }
     throw err;
   }
 }
@@ -113,25 +124,97 @@ function trim(now: number): void {
   }
 }
 
-let failed = false;
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 60_000;
+
+/**
+ * One batch holding `next` on top of `into`, as writing both in turn would leave the store: the
+ * later answer, forget or tombstone of a pod wins, and only what the bounds keep is kept.
+ */
+function merge(into: Batch, next: Batch): Batch {
+  const answers = new Map(into.answers);
+  const forget = new Set(into.forget);
+  for (const [uid, answer] of next.answers) {
+    forget.delete(uid);
+    answers.set(uid, answer);
+  }
+  for (const uid of next.forget) {
+    answers.delete(uid);
+    forget.add(uid);
+  }
+  const tombstones = new Map(into.tombstones.map((v) => [v.answer.uid, v]));
+  for (const view of next.tombstones) {
+    tombstones.set(view.answer.uid, view);
+  }
+  return {
+    id: next.id,
+    now: next.now,
+    transitions: [...into.transitions, ...next.transitions].slice(-bounds.historyMaxCount),
+    tombstones: [...tombstones.values()]
+      .sort((a, b) => (a.deletedAt ?? 0) - (b.deletedAt ?? 0))
+      .slice(-bounds.tombstoneMaxCount),
+    answers: [...answers],
+    forget: [...forget],
+    meta: { ...into.meta, ...next.meta },
+  };
+}
+
+/** What is not written yet: the batch that failed, merged with those that came since. */
+let unwritten: Batch | null = null;
+let retryInMs = 0;
+let retry: NodeJS.Timeout | undefined;
+
+function writeUnwritten(): boolean {
+  const batch = unwritten!;
+  try {
+    write(batch);
+  } catch (err) {
+    retryInMs = Math.min(RETRY_MAX_MS, Math.max(RETRY_FIRST_MS, retryInMs * 2));
+    port.postMessage({ type: 'failed', message: (err as Error).message, retryInMs } satisfies WriterReply);
+    return false;
+  }
+  unwritten = null;
+  retryInMs = 0;
+  port.postMessage({ type: 'written', id: batch.id, bytes: usedBytes(), transitions } satisfies WriterReply);
+  return true;
+}
+
+function attempt(): void {
+  retry = undefined;
+  if (!writeUnwritten()) {
+    retry = setTimeout(attempt, retryInMs);
+  }
+}
+
 port.on('message', (msg: WriterRequest) => {
   if (msg.type === 'close') {
-    if (!failed) {
-      db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    clearTimeout(retry);
+    if (!unwritten || writeUnwritten()) {
+      try {
+        db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      } catch {
+        // The WAL keeps what it holds: the next start reads it.
+      }
     }
     db.close();
+    mark.close();
     port.postMessage({ type: 'closed' } satisfies WriterReply);
     port.close();
     return;
   }
-  if (failed) {
-    return;
+  if (msg.batch.meta.lastSeen) {
+    try {
+      mark.write(Number(msg.batch.meta.lastSeen));
+    } catch (err) {
+      port.postMessage({
+        type: 'failed',
+        message: `${WATCHED_MARK_FILE}: ${(err as Error).message}`,
+        retryInMs: 0,
+      } satisfies WriterReply);
+    }
   }
-  try {
-    write(msg.batch);
-    port.postMessage({ type: 'written', id: msg.batch.id, bytes: usedBytes(), transitions } satisfies WriterReply);
-  } catch (err) {
-    failed = true;
-    port.postMessage({ type: 'failed', message: (err as Error).message } satisfies WriterReply);
+  unwritten = unwritten ? merge(unwritten, msg.batch) : msg.batch;
+  if (!retry) {
+    attempt();
   }
 });

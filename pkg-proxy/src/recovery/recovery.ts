@@ -11,6 +11,9 @@
 // time the previous run flushed while every pods watch was synced, less what it may not have
 // flushed (a second, and evictions still waiting for their Event). Never twice: what the persisted
 // or live history already holds for the pod and reason, and pods this run has seen, are skipped.
+// Counted are only those after the watched-until mark (persist/watched-mark.ts), when it is later:
+// while the previous run could not write (a full disk) it went on counting what it saw, and what
+// the history misses of that time is recovered into it, but not counted twice.
 //
 // Without --data-dir (or on the first start with one) the downtime is unknown: Events of gone pods
 // are still recovered into the history, for as far back as the API server keeps them, but only
@@ -26,8 +29,10 @@ import { disruptionFromEvents, isDisruptionEvent } from './events.ts';
 
 /** What the last run persisted, when there is a data directory with a history in it. */
 export interface Previous {
-  /** Until when the previous run watched without a gap; null when unknown. */
+  /** Until when the previous run watched without a gap, as its history says; null when unknown. */
   lastSeen: number | null;
+  /** Until when it watched (and counted), even while it could not write its history; null when unknown. */
+  watchedUntil: number | null;
   /** Its last answer per pod; null when incomplete or for another scope. */
   answers: ReadonlyMap<string, KnownAnswer> | null;
   /** Every answer it persisted, complete or not: whose a pod that is gone now was, and where it ran. */
@@ -59,6 +64,8 @@ export class Recovery implements RecoveryHook {
    */
   readonly downtimeFrom: number | null;
   private readonly startedAt: number;
+  /** Recovered transitions from this time on are counted (see countedFrom). */
+  private readonly countedFrom: number;
   private readonly lastSeen: number | null;
   /** The persisted answers, until the first lists are done. */
   private answers: ReadonlyMap<string, KnownAnswer> | null;
@@ -75,7 +82,13 @@ export class Recovery implements RecoveryHook {
     this.lastSeen = opts.previous?.lastSeen ?? null;
     this.answers = this.lastSeen === null ? null : (opts.previous?.answers ?? null);
     this.lastKnown = opts.previous?.lastKnown ?? null;
-    this.downtimeFrom = this.lastSeen === null ? null : this.lastSeen - opts.attributionDelayMs - UNFLUSHED_MS;
+    const unrecordedFrom = (seen: number) => seen - opts.attributionDelayMs - UNFLUSHED_MS;
+    this.downtimeFrom = this.lastSeen === null ? null : unrecordedFrom(this.lastSeen);
+    const watchedUntil = Math.max(this.lastSeen ?? -Infinity, opts.previous?.watchedUntil ?? -Infinity);
+    // Event times have whole seconds: an Event of this process's first second counts.
+    this.countedFrom = Number.isFinite(watchedUntil)
+      ? unrecordedFrom(watchedUntil)
+      : Math.floor(this.startedAt / 1000) * 1000;
     // A disruption in the downtime was recorded, if at all, within an Event window of its start.
     const recentFrom = (this.downtimeFrom ?? -Infinity) - EVENT_WINDOW_MS;
     for (const t of opts.previous?.transitions ?? []) {
@@ -83,12 +96,6 @@ export class Recovery implements RecoveryHook {
         this.recorded.add(key(t.uid, t.reason));
       }
     }
-  }
-
-  /** The earliest time a recovered transition is counted at. */
-  private get countedFrom(): number {
-    // Event times have whole seconds: an Event of this process's first second counts.
-    return this.downtimeFrom ?? Math.floor(this.startedAt / 1000) * 1000;
   }
 
   countable(time: number): boolean {

@@ -1,6 +1,17 @@
 import { after, describe, test } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  writeSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -207,6 +218,48 @@ describe('the data directory', () => {
     downgraded.prepare('INSERT INTO answers (uid, reason, abnormal) VALUES (?, ?, ?)').run('uid-later', 'Running', 0);
     downgraded.close();
   });
+
+  test(
+    'a full disk at start is one line for the user, and the store is not moved aside',
+    { skip: process.getuid?.() !== 0 && 'mounting a tmpfs needs root' },
+    async () => {
+      const disk = mkdtempSync(join(root, 'disk-'));
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', disk]);
+      try {
+        const dir = join(disk, 'data');
+        const first = open(dir);
+        first.store.applyPod('DELETED', crashLooping('web'));
+        await first.persistence.close();
+        const fd = openSync(join(disk, 'filler'), 'w');
+        for (const size of [65_536, 4096, 1]) {
+          try {
+            for (;;) {
+              writeSync(fd, Buffer.alloc(size));
+            }
+          } catch {
+            // ENOSPC: the next, smaller size fills what is left
+          }
+        }
+        closeSync(fd);
+        const { lines, log } = logLines();
+        assert.throws(
+          () => DataDir.open(dir, BOUNDS, SCOPE, log),
+          (err: Error) => err instanceof UsageError && /^cannot write the data directory .*: \S/.test(err.message)
+        );
+        assert.deepEqual(lines, []);
+        assert.ok(!readdirSync(dir).some((f) => f.endsWith('.unreadable.db')), 'moved aside');
+        rmSync(join(disk, 'filler'));
+        const again = open(dir);
+        assert.deepEqual(
+          again.state.transitions.map((t) => t.pod),
+          ['web']
+        );
+        await again.persistence.close();
+      } finally {
+        execFileSync('umount', [disk]);
+      }
+    }
+  );
 
   test('a directory that cannot be written is one line for the user', () => {
     const file = join(root, 'a-file');

@@ -135,6 +135,7 @@ describe('catch-up from the first pod list, against the persisted answers', () =
   ]);
   const previous = (transitions: Transition[] = []): Previous => ({
     lastSeen: T0,
+    watchedUntil: T0,
     answers,
     lastKnown: answers,
     transitions,
@@ -192,6 +193,7 @@ describe('catch-up from the Events of gone pods', () => {
   test('with a persisted history: Events from the downtime on are recovered and counted, once', () => {
     const { store, recovery, recorded } = setUp({
       lastSeen: T0,
+      watchedUntil: T0,
       answers: new Map(),
       lastKnown: new Map(),
       transitions: [],
@@ -219,10 +221,32 @@ describe('catch-up from the Events of gone pods', () => {
     assert.equal(recovery.recovered, 1);
   });
 
+  test('writes failed before the previous run stopped: recovered from the history stop, counted from the watched-until mark', () => {
+    const { store, recovery, recorded } = setUp({
+      lastSeen: T0,
+      watchedUntil: T0 + 40_000,
+      answers: new Map(),
+      lastKnown: new Map(),
+      transitions: [],
+    });
+    store.replacePods([], null);
+    // Counted by the previous run while it could not write; then while no proxy watched.
+    store.replaceEvents([karpenter('unwritten', 20), karpenter('unwatched', 45)], null);
+    assert.equal(recovery.recoverGonePods(store), 2);
+    assert.deepEqual(
+      recorded.map(({ t, counted }) => [t.pod, t.recovered, counted]),
+      [
+        ['unwritten', true, false],
+        ['unwatched', true, true],
+      ]
+    );
+  });
+
   test('a disruption the persisted history holds is not recovered', () => {
     const already = { uid: 'uid-shop-gone', reason: 'EvictionByEvictionAPI', time: T0 - 1000 } as Transition;
     const { store, recovery, recorded } = setUp({
       lastSeen: T0,
+      watchedUntil: T0,
       answers: new Map(),
       lastKnown: new Map(),
       transitions: [already],
@@ -251,7 +275,13 @@ describe('catch-up from the Events of gone pods', () => {
   test('a gone pod the previous run knew keeps its workload and node pool; one it did not has none', () => {
     const placed = { workloadKind: 'Deployment', workload: 'web', nodepool: 'default', capacityType: 'spot' };
     const lastKnown = new Map([['uid-shop-known', { reason: 'Running', abnormal: false, ...placed }]]);
-    const { store, recovery, recorded } = setUp({ lastSeen: T0, answers: lastKnown, lastKnown, transitions: [] });
+    const { store, recovery, recorded } = setUp({
+      lastSeen: T0,
+      watchedUntil: T0,
+      answers: lastKnown,
+      lastKnown,
+      transitions: [],
+    });
     store.replacePods([], null);
     store.replaceEvents([karpenter('known', 20), karpenter('stranger', 20)], null);
     assert.equal(recovery.recoverGonePods(store, true), 2);
