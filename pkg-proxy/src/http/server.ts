@@ -38,10 +38,13 @@ const PROBES = new Set(['/healthz', '/readyz']);
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/** Constant-time check of "Bearer <token>" (hashing first makes the lengths equal). */
+/**
+ * Constant-time check of "Bearer <token>" (hashing first makes the lengths equal); the scheme is
+ * case-insensitive (RFC 9110 §11.1).
+ */
 function authorized(header: string | undefined, token: string): boolean {
-  const given = header?.startsWith('Bearer ') ? header.slice(7) : '';
-  return timingSafeEqual(digest(given), digest(token));
+  const m = /^bearer +(\S+) *$/i.exec(header ?? '');
+  return timingSafeEqual(digest(m ? m[1] : ''), digest(token));
 }
 
 /** Errors the Node HTTP parser raises before Fastify sees a request, in the API's error shape. */
@@ -69,6 +72,10 @@ function clientError(err: Error & { code?: string; rawPacket?: unknown }, socket
 
 export async function buildServer(opts: ServerOptions) {
   const { store, metrics } = opts;
+  // A configured but empty token must never mean "open".
+  if (opts.token?.trim() === '' || opts.metricsToken?.trim() === '') {
+    throw new Error('an empty bearer token was configured');
+  }
   const app = Fastify({
     loggerInstance: opts.log,
     // Grafana polls; request lines would drown the watch and error logs. Latencies are in /metrics.
@@ -93,7 +100,10 @@ export async function buildServer(opts: ServerOptions) {
     }
     const token = route === '/metrics' ? opts.metricsToken : opts.token;
     if (token !== undefined && !authorized(req.headers.authorization, token)) {
-      return reply.code(401).send({ error: 'missing or invalid bearer token' });
+      return reply
+        .code(401)
+        .header('WWW-Authenticate', 'Bearer realm="podreasons"')
+        .send({ error: 'missing or invalid bearer token' });
     }
   });
   app.addHook('onResponse', async (req, reply) => {
