@@ -184,6 +184,9 @@ export class ResourceWatcher {
           continue;
         }
         if (cause === 'silent') {
+          // A server that does not answer is failing, hung or not: stale, and the not-ready timer runs.
+          // No backoff: each attempt already waits silenceMs and the probe.
+          this.setState('retrying');
           this.opts.log.warn({ resource: this.opts.resource, scope: this.scope, err: this.lastError }, 'reconnecting');
           continue;
         }
@@ -334,6 +337,10 @@ export class ResourceWatcher {
           controller = c;
           if (settled) {
             c.abort();
+          } else {
+            // Open again: what was missed follows from resourceVersion, so no event needs to prove it
+            // (a quiet Events watch may bring none for hours).
+            this.healthy();
           }
         }, finish);
     });
