@@ -109,15 +109,16 @@ export async function buildServer(opts: ServerOptions) {
     loggerInstance: opts.log,
     // Grafana polls; request lines would drown the watch and error logs. Latencies are in /metrics.
     logController: new LogController({ disableRequestLogging: true }),
-    // Node would answer a missing Host itself, in plain text; the hook below answers it in JSON.
-    http: { requireHostHeader: false },
-    https: opts.tls ? { ...opts.tls, requireHostHeader: false } : null,
+    https: opts.tls ?? null,
     clientErrorHandler: clientError,
     // Malformed percent-encoding and the like: the same one-line JSON as every other 400.
     frameworkErrors: (err, _req, reply) => {
       void (reply as FastifyReply).code(400).send({ error: `bad request: ${err.message}` });
     },
   });
+  // Node would answer a missing Host itself, in plain text (it reads this server option per
+  // request); the hook below answers it in JSON.
+  (app.server as { requireHostHeader?: boolean }).requireHostHeader = false;
   await app.register(websocket);
   // Every method Node parses reaches the router: on a known path an unsupported one is a 405, not a 404.
   for (const method of METHODS) {
