@@ -46,8 +46,29 @@ function readConfigFile(file: string, what: string): Buffer {
   }
 }
 
-function readSecret(file: string | undefined, env: string | undefined, what: string): string | undefined {
-  return (file ? readConfigFile(file, what).toString('utf8').trim() : env) || undefined;
+/**
+ * A token from its file flag or its variable; undefined when neither is set. Set but empty (or only
+ * whitespace) is refused: taken for "no token", it would serve the data to anyone.
+ */
+function readSecret(file: string | undefined, flag: string, variable: string, what: string): string | undefined {
+  if (file !== undefined) {
+    if (file === '') {
+      throw new ConfigError(`${flag} is empty: give the path of the ${what} file`);
+    }
+    const token = readConfigFile(file, what).toString('utf8').trim();
+    if (!token) {
+      throw new ConfigError(`the ${what} file ${file} (${flag}) is empty`);
+    }
+    return token;
+  }
+  const value = process.env[variable];
+  if (value === undefined) {
+    return undefined;
+  }
+  if (!value.trim()) {
+    throw new ConfigError(`${variable} is set but empty: set a ${what}, or unset it to serve without one`);
+  }
+  return value.trim();
 }
 
 const opt = (flags: string, description: string, env: string) => new Option(flags, description).env(env);
@@ -198,8 +219,13 @@ Examples:
               .map((s) => s.trim())
               .filter(Boolean)
           : null,
-        token: readSecret(o.tokenFile, process.env.PODREASONS_TOKEN, 'token'),
-        metricsToken: readSecret(o.metricsTokenFile, process.env.PODREASONS_METRICS_TOKEN, 'metrics token'),
+        token: readSecret(o.tokenFile, '--token-file', 'PODREASONS_TOKEN', 'token'),
+        metricsToken: readSecret(
+          o.metricsTokenFile,
+          '--metrics-token-file',
+          'PODREASONS_METRICS_TOKEN',
+          'metrics token'
+        ),
         tls: undefined,
         ksmCompatibleMetrics:
           Boolean(o.ksmCompatibleMetrics) ||

@@ -120,7 +120,7 @@ export class KubeClient {
   /**
    * A watch stream: `onEvent` per JSON line, `onDone` once when it ends (null: closed by the server
    * or by abort()), with a TimeoutError when nothing arrived for `silenceMs`. Resolves with the
-   * controller that ends it once the request is sent.
+   * controller that ends it once the server has answered: not yet ended, the watch is open (200).
    */
   async watch<T>(
     path: string,
@@ -157,11 +157,16 @@ export class KubeClient {
     }
     const status = res.statusCode ?? 0;
     if (status !== 200) {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => end(new KubeApiError('GET', path, status, text)));
-      res.on('error', (err) => end(err));
+      // Ended before it resolves: a caller that sees it resolve unended knows the watch is open.
+      const text = await new Promise<string>((resolve) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        for (const last of ['end', 'error', 'close']) {
+          res.on(last, () => resolve(body));
+        }
+      });
+      end(new KubeApiError('GET', path, status, text));
       return controller;
     }
     res.setEncoding('utf8');

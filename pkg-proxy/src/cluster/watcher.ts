@@ -46,7 +46,11 @@ export interface WatcherOptions {
   /** A cheap request to the API server (e.g. GET /version). */
   probe(): Promise<unknown>;
   pollIntervalMs?: number;
-  /** First retry delays after an error and after a 403; each further failure doubles them. */
+  /**
+   * First retry delays after an error and after a 403; each further failure doubles them, up to 10×
+   * the first after an error (5 s: an API server back from an outage is seen within seconds) and
+   * 30× after a 403 (5 min: RBAC changes are slow).
+   */
   retryBaseMs?: number;
   forbiddenRetryBaseMs?: number;
   /** Applied to every listed item as its page arrives, so that only one page is held whole. */
@@ -184,6 +188,9 @@ export class ResourceWatcher {
           continue;
         }
         if (cause === 'silent') {
+          // A server that does not answer is failing, hung or not: stale, and the not-ready timer runs.
+          // No backoff: each attempt already waits silenceMs and the probe.
+          this.setState('retrying');
           this.opts.log.warn({ resource: this.opts.resource, scope: this.scope, err: this.lastError }, 'reconnecting');
           continue;
         }
@@ -196,7 +203,7 @@ export class ResourceWatcher {
         firstSync(); // a failed first sync still ends start(): the proxy reports it instead of hanging
         // 403s wait longer: RBAC changes are slow, and a tight loop would only load the API server.
         const base = cause === 'forbidden' ? this.opts.forbiddenRetryBaseMs : this.opts.retryBaseMs;
-        const cap = cause === 'forbidden' ? 300_000 : 30_000;
+        const cap = base * (cause === 'forbidden' ? 30 : 10);
         const delay = Math.min(cap, base * 2 ** Math.min(failures - 1, 10)) * (0.8 + Math.random() * 0.4);
         this.opts.log.warn(
           { resource: this.opts.resource, scope: this.scope, cause, delayMs: Math.round(delay), err: this.lastError },
@@ -334,6 +341,10 @@ export class ResourceWatcher {
           controller = c;
           if (settled) {
             c.abort();
+          } else {
+            // Open again: what was missed follows from resourceVersion, so no event needs to prove it
+            // (a quiet Events watch may bring none for hours).
+            this.healthy();
           }
         }, finish);
     });

@@ -75,7 +75,38 @@ export function int(q: Query, name: string, min: number, max: number, fallback: 
   return Number(v);
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
+
+const daysIn = (year: number, month: number) =>
+  month === 2
+    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+      ? 29
+      : 28
+    : [4, 6, 9, 11].includes(month)
+      ? 30
+      : 31;
+
+/** Epoch ms of an RFC 3339 date-time whose every field is in range (no 2026-02-30, no T24:00), or NaN. */
+function parseRfc3339(v: string): number {
+  const m = RFC3339.exec(v);
+  if (!m) {
+    return NaN;
+  }
+  const [year, month, day, hour, minute, second, offsetHour = 0, offsetMinute = 0] = [1, 2, 3, 4, 5, 6, 8, 9].map((i) =>
+    Number(m[i] ?? 0)
+  );
+  const valid =
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysIn(year, month) &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    offsetHour <= 23 &&
+    offsetMinute <= 59;
+  return valid ? Date.parse(v) : NaN;
+}
 /** Whole milliseconds since the epoch, up to the year 9999. */
 const EPOCH_MS = /^\d{1,15}$/;
 
@@ -88,14 +119,14 @@ export function time(q: Query, name: string, fallback?: number): number {
     }
     return fallback;
   }
-  const ms = EPOCH_MS.test(v) ? Number(v) : RFC3339.test(v) ? Date.parse(v) : NaN;
+  const ms = EPOCH_MS.test(v) ? Number(v) : parseRfc3339(v);
   if (!Number.isFinite(ms)) {
     throw new ParamError(name, `${name} must be RFC 3339 or milliseconds since the epoch, not "${v}"`);
   }
   return ms;
 }
 
-/** "30s", "5m", "1h", "1d", "500ms" or plain milliseconds, at most `max` ms. */
+/** "30s", "5m", "1h", "1d", "500ms" or plain milliseconds, whole milliseconds, at most `max` ms. */
 export function duration(q: Query, name: string, max: number): number {
   const v = single(q, name);
   if (v === undefined || v === '') {
@@ -105,7 +136,7 @@ export function duration(q: Query, name: string, max: number): number {
   if (ms === undefined || ms > max) {
     throw new ParamError(
       name,
-      `${name} must be a duration like 30s, 5m or 1h (at most ${max / 86_400_000}d), not "${v}"`
+      `${name} must be a duration like 30s, 5m or 1h in whole milliseconds (at most ${max / 86_400_000}d), not "${v}"`
     );
   }
   return ms;

@@ -106,6 +106,10 @@ export function transitions(store: PodStore, q: Query, now: number): Transitions
   rejectUnknown(q, [...FILTER_PARAMS, 'from', 'to', 'limit']);
   const filter = parseFilter(q, false);
   const to = time(q, 'to', now);
+  if ((q.from === undefined || q.from === '') && to < HOUR) {
+    // The default `from` (an hour before `to`) would lie before the epoch.
+    throw new ParamError('to', `to is within an hour of the epoch (${to} ms): give from as well`);
+  }
   const from = time(q, 'from', to - HOUR);
   if (from > to) {
     throw new ParamError('from', 'from must not be after to');

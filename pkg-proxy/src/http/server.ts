@@ -1,5 +1,6 @@
 // The HTTP server: JSON API for the Grafana data source, a WebSocket stream, probes and /metrics.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { METHODS } from 'node:http';
 import type { Socket } from 'node:net';
 import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -38,10 +39,41 @@ const PROBES = new Set(['/healthz', '/readyz']);
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/** Constant-time check of "Bearer <token>" (hashing first makes the lengths equal). */
+/**
+ * Constant-time check of "Bearer <token>" (hashing first makes the lengths equal); the scheme is
+ * case-insensitive (RFC 9110 §11.1).
+ */
 function authorized(header: string | undefined, token: string): boolean {
-  const given = header?.startsWith('Bearer ') ? header.slice(7) : '';
-  return timingSafeEqual(digest(given), digest(token));
+  const m = /^bearer +(\S+) *$/i.exec(header ?? '');
+  return timingSafeEqual(digest(m ? m[1] : ''), digest(token));
+}
+
+const STREAM = '/api/v1/stream';
+const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/;
+
+/**
+ * Why an upgrade request cannot be a WebSocket here, as the status and one line; null when it can.
+ * Checked before the WebSocket library sees it, which would answer in plain text (or switch
+ * protocols on any route and close at once).
+ */
+function upgradeProblem(req: FastifyRequest, route: string | undefined): [number, string] | null {
+  if (route !== STREAM) {
+    return [400, `${req.url.split('?')[0]} is not a WebSocket endpoint (${STREAM} is)`];
+  }
+  if (req.method !== 'GET') {
+    return [405, `method ${req.method} not allowed (allowed: GET, HEAD)`];
+  }
+  const h = req.headers;
+  if (String(h.upgrade).toLowerCase() !== 'websocket') {
+    return [400, 'bad WebSocket upgrade: the Upgrade header must be websocket'];
+  }
+  if (!WEBSOCKET_KEY.test(String(h['sec-websocket-key'] ?? '').trim())) {
+    return [400, 'bad WebSocket upgrade: missing or invalid Sec-WebSocket-Key'];
+  }
+  if (!['8', '13'].includes(String(h['sec-websocket-version'] ?? ''))) {
+    return [400, 'bad WebSocket upgrade: Sec-WebSocket-Version must be 13'];
+  }
+  return null;
 }
 
 /** Errors the Node HTTP parser raises before Fastify sees a request, in the API's error shape. */
@@ -69,6 +101,10 @@ function clientError(err: Error & { code?: string; rawPacket?: unknown }, socket
 
 export async function buildServer(opts: ServerOptions) {
   const { store, metrics } = opts;
+  // A configured but empty token must never mean "open".
+  if (opts.token?.trim() === '' || opts.metricsToken?.trim() === '') {
+    throw new Error('an empty bearer token was configured');
+  }
   const app = Fastify({
     loggerInstance: opts.log,
     // Grafana polls; request lines would drown the watch and error logs. Latencies are in /metrics.
@@ -80,7 +116,16 @@ export async function buildServer(opts: ServerOptions) {
       void (reply as FastifyReply).code(400).send({ error: `bad request: ${err.message}` });
     },
   });
+  // Node would answer a missing Host itself, in plain text (it reads this server option per
+  // request); the hook below answers it in JSON.
+  (app.server as { requireHostHeader?: boolean }).requireHostHeader = false;
   await app.register(websocket);
+  // Every method Node parses reaches the router: on a known path an unsupported one is a 405, not a 404.
+  for (const method of METHODS) {
+    if (!app.supportedMethods.includes(method) && method !== 'CONNECT') {
+      app.addHttpMethod(method, { hasBody: true });
+    }
+  }
   const streams = new StreamHub(store, opts.streamLimits ?? DEFAULT_STREAM_LIMITS);
 
   // Authentication is decided on the route the router matched, after it decoded and normalised the
@@ -88,12 +133,29 @@ export async function buildServer(opts: ServerOptions) {
   // route but the probes needs a token, unmatched paths included.
   app.addHook('onRequest', async (req, reply) => {
     const route = req.routeOptions.url;
+    if (req.raw.httpVersion === '1.1' && !req.headers.host) {
+      return reply.code(400).send({ error: 'bad request: HTTP/1.1 needs a Host header' });
+    }
+    // An upgrade anywhere but the stream is refused before anything else: never a 101 on a probe.
+    const upgrade = req.ws ? upgradeProblem(req, route) : null;
+    if (upgrade && route !== STREAM) {
+      return reply.code(upgrade[0]).send({ error: upgrade[1] });
+    }
     if (route !== undefined && PROBES.has(route)) {
       return;
     }
     const token = route === '/metrics' ? opts.metricsToken : opts.token;
     if (token !== undefined && !authorized(req.headers.authorization, token)) {
-      return reply.code(401).send({ error: 'missing or invalid bearer token' });
+      return reply
+        .code(401)
+        .header('WWW-Authenticate', 'Bearer realm="podreasons"')
+        .send({ error: 'missing or invalid bearer token' });
+    }
+    if (upgrade) {
+      if (upgrade[0] === 405) {
+        reply.header('Allow', 'GET, HEAD');
+      }
+      return reply.code(upgrade[0]).send({ error: upgrade[1] });
     }
   });
   app.addHook('onResponse', async (req, reply) => {
@@ -117,16 +179,17 @@ export async function buildServer(opts: ServerOptions) {
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `not found: ${req.url.split('?')[0]}` }));
 
   const query = (req: FastifyRequest) => req.query as Query;
-  /** 405 with Allow for every other method on a path. */
+  /** 405 with Allow for every other method on a path, answered before a body is read (or refused). */
   const notAllowed = (url: string, allow: string) =>
     app.route({
       method: app.supportedMethods.filter((m) => !allow.split(', ').includes(m)),
       url,
-      handler: async (req, reply) =>
+      onRequest: async (req, reply) =>
         reply
           .code(405)
           .header('Allow', allow)
           .send({ error: `method ${req.method} not allowed (allowed: ${allow})` }),
+      handler: async () => undefined,
     });
   /** A GET route (Fastify adds HEAD). */
   const get = (url: string, handler: (req: FastifyRequest, reply: FastifyReply) => unknown) => {
@@ -157,7 +220,7 @@ export async function buildServer(opts: ServerOptions) {
 
   app.route({
     method: 'GET',
-    url: '/api/v1/stream',
+    url: STREAM,
     // A plain GET (no Upgrade) is told what this endpoint is.
     handler: async (_req, reply) =>
       reply
@@ -186,7 +249,7 @@ export async function buildServer(opts: ServerOptions) {
       }
     },
   });
-  notAllowed('/api/v1/stream', 'GET, HEAD');
+  notAllowed(STREAM, 'GET, HEAD');
 
   return app;
 }

@@ -1,6 +1,9 @@
 // `podreasons serve` refuses what it cannot use with one line and exit code 2, before it listens.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +18,13 @@ function serve(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, stderr: r.stderr };
 }
 
+const dir = mkdtempSync(join(tmpdir(), 'podreasons-serve-'));
+const file = (name: string, content: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+
 describe('serve: bad configuration', () => {
   const cases: Array<[what: string, args: string[], env: Record<string, string>, message: RegExp]> = [
     ['a malformed --listen', ['--listen', 'localhost'], {}, /--listen.*expected HOST:PORT/],
@@ -26,6 +36,23 @@ describe('serve: bad configuration', () => {
       /no Kubernetes configuration/,
     ],
     ['an unreadable token file', ['--token-file', '/nonexistent/token'], {}, /cannot read the token file/],
+    ['an empty token file', ['--token-file', file('empty', '')], {}, /token file .* \(--token-file\) is empty/],
+    ['a token file of whitespace', ['--token-file', file('blank', ' \n\t\n')], {}, /\(--token-file\) is empty/],
+    ['an empty PODREASONS_TOKEN_FILE', [], { PODREASONS_TOKEN_FILE: '' }, /--token-file is empty/],
+    ['an empty PODREASONS_TOKEN', [], { PODREASONS_TOKEN: '' }, /PODREASONS_TOKEN is set but empty/],
+    ['a PODREASONS_TOKEN of whitespace', [], { PODREASONS_TOKEN: '  \n' }, /PODREASONS_TOKEN is set but empty/],
+    [
+      'an empty metrics token file',
+      ['--metrics-token-file', file('empty-metrics', '\n')],
+      {},
+      /metrics token file .* \(--metrics-token-file\) is empty/,
+    ],
+    [
+      'an empty PODREASONS_METRICS_TOKEN',
+      [],
+      { PODREASONS_METRICS_TOKEN: ' ' },
+      /PODREASONS_METRICS_TOKEN is set but empty/,
+    ],
     ['--tls-cert without --tls-key', ['--tls-cert', '/nonexistent/cert'], {}, /--tls-cert and --tls-key go together/],
     ['a bad duration', ['--tombstone-max-age', 'forever'], {}, /expected a duration/],
     ['an unknown log level', ['--log-level', 'loud'], {}, /log-level/],

@@ -48,3 +48,36 @@ test('a 403 after a successful sync retries after the shortest delay, not the gr
   );
   assert.equal(watcher!.state, 'stopped');
 });
+
+test('errors (connection refused) back off to at most 10× the first delay, so recovery is seen within seconds', async () => {
+  const delays: number[] = [];
+  let failures = 0;
+  let watcher: ResourceWatcher;
+  const done = new Promise<void>((resolve) => {
+    watcher = new ResourceWatcher({
+      resource: 'pods',
+      namespace: null,
+      kubeConfig: sharedApiServer().kubeConfig('nobody'),
+      log: pino({ level: 'warn' }, { write: (line: string) => delays.push(JSON.parse(line).delayMs) }),
+      path: '/api/v1/pods',
+      canWatch: true,
+      retryBaseMs: 10,
+      probe: async () => undefined,
+      list: async () => {
+        if (++failures > 8) {
+          watcher.stop();
+          resolve();
+        }
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
+      },
+      onReplace: () => undefined,
+      onEvent: () => undefined,
+    });
+  });
+  void watcher!.start();
+  await done;
+  // 10, 20, 40, 80, then 100 ms (±20 % jitter) however long it fails.
+  [10, 20, 40, 80, 100, 100, 100, 100].forEach((base, i) =>
+    assert.ok(delays[i] >= base * 0.8 - 1 && delays[i] <= base * 1.2 + 1, `retry ${i + 1}: ${delays[i]} ms`)
+  );
+});

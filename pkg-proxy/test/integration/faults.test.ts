@@ -7,7 +7,7 @@ import { sharedApiServer } from '../../../tests/cluster/apiserver.ts';
 import { Cluster } from '../../../tests/cluster/driver.ts';
 import { containerStatus, podStatus, readyConditions } from '../../../tests/cluster/kubelet.ts';
 import type { RunningProxy } from '../../src/serve.ts';
-import { eventually, get, startProxy, waitReady } from './helpers.ts';
+import { TOKEN, eventually, get, startProxy, waitReady } from './helpers.ts';
 
 const server = sharedApiServer();
 const admin = new Cluster(server.kubeConfig('admin'));
@@ -274,14 +274,26 @@ describe('HTTP API answers to bad requests', () => {
   });
   after(() => proxy.stop());
 
-  test('a missing or wrong token gets 401 JSON; probes stay open', async () => {
+  test('a missing or wrong token gets 401 JSON with WWW-Authenticate; probes stay open', async () => {
     for (const token of [null, 'wrong']) {
-      const res = await get(proxy, '/api/v1/pods', token);
+      const res = await fetch(proxy.url + '/api/v1/pods', {
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+      });
       assert.equal(res.status, 401);
-      assert.deepEqual(res.body, { error: 'missing or invalid bearer token' });
+      assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="podreasons"');
+      assert.deepEqual(await res.json(), { error: 'missing or invalid bearer token' });
     }
     assert.equal((await get(proxy, '/healthz', null)).status, 200);
     assert.equal((await get(proxy, '/readyz', null)).status, 200);
+  });
+
+  test('the bearer scheme is case-insensitive', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+      const res = await fetch(proxy.url + '/api/v1/status', { headers: { Authorization: `${scheme} ${TOKEN}` } });
+      assert.equal(res.status, 200, scheme);
+    }
+    const res = await fetch(proxy.url + '/api/v1/status', { headers: { Authorization: `Basic ${TOKEN}` } });
+    assert.equal(res.status, 401);
   });
 
   test('unknown paths get 404 JSON', async () => {
