@@ -102,7 +102,8 @@ export interface GrafanaRequest {
 /**
  * The Prometheus requests of every Prometheus target of `dashboard` for the range [from, to]
  * (epoch ms), with `options(name)` the values each query variable lists now (for All without an
- * allValue) and `scrapeInterval` the data source's scrape interval setting.
+ * allValue; the value chosen for a variable without All) and `scrapeInterval` the data source's
+ * scrape interval setting.
  */
 export function grafanaRequests(
   dashboard: any,
@@ -113,7 +114,11 @@ export function grafanaRequests(
   const variables = new Map<string, any>(dashboard.templating.list.map((v: any) => [v.name, v]));
   const allOf = (name: string): string => {
     const variable = variables.get(name);
-    if (variable?.allValue !== undefined && variable.allValue !== null && variable.allValue !== '') {
+    if (!variable.includeAll) {
+      // A single-value variable: the value chosen, `options` gives it.
+      return options(name)[0];
+    }
+    if (variable.allValue !== undefined && variable.allValue !== null && variable.allValue !== '') {
       return variable.allValue;
     }
     const values = options(name).map(escapeRegex);
