@@ -192,7 +192,7 @@ describe('the counting panels on two real Prometheus servers', () => {
       test(`every counting panel's legend sums to the evictions, ${interval} scrapes, last ${hours} h`, async () => {
         // The variables list what the restarted replica knows: not the deleted namespace.
         const lists: Record<string, string[]> = {};
-        for (const v of overview.templating.list) {
+        for (const v of overview.templating.list.filter((v: any) => v.query?.kind)) {
           lists[v.name] = (await restarted.api(`/api/v1/values/${v.query.kind}`)).values;
         }
         assert.ok(!lists.namespace.includes(gone), 'the restarted replica lists the deleted namespace');
