@@ -291,13 +291,13 @@ describe('dashboards', () => {
       // Totals over the dashboard's time range, one row per workload.
       assert.equal(targets[0].instant, true);
       assert.equal(targets[0].format, 'table');
-      assert.match(targets[0].expr, /\[\$__range\]/);
+      assert.match(targets[0].expr, /\[\$__range:\$__interval\]/);
     }
     assert.deepEqual(
       byInitiator.transformations.map((t: any) => t.id),
       ['groupingToMatrix']
     );
-    assert.match(byPool.targets[0].expr, /^sum by \(nodepool\)/);
+    assert.match(byPool.targets[0].expr, /^label_replace\(\s*sum by \(nodepool\)/);
   });
 
   test('the drill-down selects one pod of one namespace', () => {
