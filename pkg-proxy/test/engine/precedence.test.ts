@@ -548,6 +548,12 @@ describe('rule 7: readiness', () => {
         kubectlStatus: 'Running',
       },
     },
+    {
+      name: 'Ready=False without a reason, left by the node lifecycle controller on a recovered node',
+      pod: f.notReadyByNodeLifecycle,
+      ctx: { nodes: healthyNodeA() },
+      want: { reason: 'NotReady', initiator: 'node-lifecycle', detail: '', since: at(-40), abnormal: true },
+    },
     { name: 'a failing init container before readiness', pod: f.initCrashLoop, want: { reason: 'CrashLoopBackOff' } },
   ]);
 });

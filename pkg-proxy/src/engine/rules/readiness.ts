@@ -6,7 +6,11 @@ function notReady(facts: Facts): ConditionInput | undefined {
   return facts.pod.phase === 'Running' ? conditionIs(facts.pod, 'Ready', 'False') : undefined;
 }
 
-// The kubelet's reasons: ContainersNotReady, ReadinessGatesNotReady.
+// The kubelet's reasons: ContainersNotReady, ReadinessGatesNotReady. The kubelet never writes
+// Ready=False without one; the node lifecycle controller does (MarkPodsNotReady keeps the empty
+// reason of Ready=True), and that condition outlives the outage until the kubelet reports again.
+const initiator = (c: ConditionInput) => (c.reason ? 'container' : 'node-lifecycle');
+
 const signal = (c: ConditionInput): Signal => ({
   reason: c.reason || 'NotReady',
   source: 'condition:Ready',
@@ -23,7 +27,7 @@ export const readinessRule: Rule = {
       reason: 'NotReady',
       category: 'container',
       source: 'condition:Ready',
-      initiator: 'container',
+      initiator: initiator(c),
       detail: c.reason,
       message: c.message,
       since: c.lastTransitionTime,
