@@ -7,8 +7,6 @@ const templateSrv = fakeTemplateSrv({
   app: ['web', 'api'],
   workload: ['shop/Deployment/web', 'shop/StatefulSet/db'],
   reason: { all: ['Evicted', 'OOMKilled'] },
-  // The overview dashboard's all value, for its Prometheus panels.
-  initiator: { all: ['karpenter', 'kubelet'], allValue: '.*' },
 });
 
 describe('interpolateList', () => {
@@ -26,10 +24,6 @@ describe('interpolateList', () => {
       expect(interpolateList(['OOMKilled', entry], {}, templateSrv)).toEqual([]);
     }
   );
-
-  it.each(['$initiator', '${initiator:csv}'])('drops the filter when %s is All with the all value .*', (entry) => {
-    expect(interpolateList([entry], {}, templateSrv)).toEqual([]);
-  });
 
   it('prefers scoped variables (repeated panels) over dashboard values', () => {
     expect(interpolateList(['$reason'], { reason: { text: 'Evicted', value: 'Evicted' } }, templateSrv)).toEqual([

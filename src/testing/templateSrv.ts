@@ -1,17 +1,16 @@
 import type { ScopedVars, TypedVariableModel } from '@grafana/data';
 import type { TemplateSrv } from '@grafana/runtime';
 
-/** A dashboard variable's value: one, several, or All of the given options (with the variable's custom all value). */
-export type FakeValue = string | string[] | { all: string[]; allValue?: string };
+/** A dashboard variable's value: one, several, or All of the given options. */
+export type FakeValue = string | string[] | { all: string[] };
 
 /**
  * A TemplateSrv for tests and the browser test page: `$name` and `${name}` from a fixed set of
  * dashboard variables (scoped variables win), multi-values joined as Grafana's `csv` format does,
- * and All as Grafana stores it (`$__all`) and expands it: the custom all value as it is, else every option.
+ * and All as Grafana stores it (`$__all`) and expands it (every option, without a custom all value).
  */
 export function fakeTemplateSrv(variables: Record<string, FakeValue>): TemplateSrv {
-  const expand = (value: FakeValue) =>
-    typeof value === 'object' && 'all' in value ? (value.allValue ?? value.all) : value;
+  const expand = (value: FakeValue) => (typeof value === 'object' && 'all' in value ? value.all : value);
   const valueOf = (name: string, scopedVars?: ScopedVars) =>
     scopedVars?.[name]?.value ?? (name in variables ? expand(variables[name]) : undefined);
   return {
@@ -25,7 +24,7 @@ export function fakeTemplateSrv(variables: Record<string, FakeValue>): TemplateS
           }) as unknown as TypedVariableModel
       ),
     replace: (target = '', scopedVars?: ScopedVars, format?: string | Function) =>
-      target.replace(/\$(\w+)|\$\{(\w+)(?::\w+)?\}/g, (match, plain?: string, braced?: string) => {
+      target.replace(/\$(\w+)|\$\{(\w+)\}/g, (match, plain?: string, braced?: string) => {
         const value = valueOf(plain ?? braced ?? '', scopedVars);
         if (value === undefined) {
           return match;

@@ -18,6 +18,7 @@ import { apiServer, kubeRequest, objectPath, serverSideApply, serviceAccountKube
 import {
   DASHBOARD_FILES,
   PROMETHEUS_RULES,
+  datasourceRefs,
   datasources,
   eventually,
   freePort,
@@ -423,9 +424,11 @@ describe('the chart, rendered', () => {
     for (const path of DASHBOARD_FILES) {
       const file = path.split('/').pop()!;
       const dashboard = JSON.parse(labelled(objects, 'grafana_dashboard').find((c) => file in c.data).data[file]);
-      const variable = dashboard.templating.list.find((v: any) => v.type === 'datasource' && v.query === 'prometheus');
-      assert.equal(variable?.current.value, 'kps-prometheus', `${file}: the Prometheus variable's default`);
-      variable.current.value = prometheusUid;
+      const prometheusRefs = datasourceRefs(dashboard).filter(({ ref }) => ref?.type === 'prometheus');
+      for (const { where, ref } of prometheusRefs) {
+        assert.equal(ref.uid, 'kps-prometheus', `${file} ${where}`);
+        ref.uid = prometheusUid;
+      }
       assert.deepEqual(dashboard, readJson(path), `${file}: only the Prometheus uid may change`);
     }
   });

@@ -41,12 +41,12 @@ export interface PrometheusServer {
 }
 
 /**
- * The real Prometheus of provisioning/prometheus: only the targets and the intervals (1 s unless
- * given) change; the rules are the file's, loaded from where it is. Data goes under `dir`.
+ * The real Prometheus of provisioning/prometheus: only the targets and the intervals (1 s) change;
+ * the rules are the file's, loaded from where it is. Data goes under `dir`.
  */
-export async function startPrometheus(dir: string, targets: string[], interval = '1s'): Promise<PrometheusServer> {
+export async function startPrometheus(dir: string, targets: string[]): Promise<PrometheusServer> {
   const config = readYaml('provisioning/prometheus/prometheus.yml');
-  config.global = { ...config.global, scrape_interval: interval, evaluation_interval: interval };
+  config.global = { ...config.global, scrape_interval: '1s', evaluation_interval: '1s' };
   config.rule_files = config.rule_files.map((f: string) => repo('provisioning/prometheus', f));
   config.scrape_configs[0].static_configs = [{ targets }];
   writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
